@@ -1,0 +1,1 @@
+"""The ``bento-cf`` command line."""

@@ -1,0 +1,1 @@
+"""One module per deployment pattern, each choosing the parts it needs."""

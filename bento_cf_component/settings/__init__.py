@@ -1,0 +1,22 @@
+"""Public, typed settings of the component and their validation."""
+
+from bento_cf_component.settings.args import BentoCloudflareArgs
+from bento_cf_component.settings.model import (
+    BENTO_VERSION,
+    ComponentSettings,
+    InstanceType,
+    Pattern,
+)
+from bento_cf_component.settings.stack_config import args_from_stack_config
+from bento_cf_component.settings.validate import default_worker_name, validate_settings
+
+__all__ = [
+    "BENTO_VERSION",
+    "BentoCloudflareArgs",
+    "ComponentSettings",
+    "args_from_stack_config",
+    "default_worker_name",
+    "InstanceType",
+    "Pattern",
+    "validate_settings",
+]

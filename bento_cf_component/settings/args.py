@@ -1,0 +1,91 @@
+"""The component's public arguments.
+
+TypedDicts (not classes) so the same shape works from Python, from stack config and from the
+multi-language component host, which hands constructors a plain dict. Keys follow wrangler's
+vocabulary for Cloudflare settings (``instance_type``, ``max_instances``, ``sleep_after``) and
+are identical to the stack-config keys under the ``bento-cf`` namespace.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+import pulumi
+
+
+class BentoArgs(TypedDict, total=False):
+    config: str
+    """Path of the Bento config file (relative to the project root), e.g. ``bento.yaml``."""
+    inline: dict[str, Any]
+    """The Bento config as a mapping, instead of a file."""
+
+
+class ImageArgs(TypedDict, total=False):
+    bento_version: str
+    """Version tag of ``ghcr.io/warpstreamlabs/bento`` to build from (pinned default)."""
+    base: str
+    """Override the base image entirely, e.g. pinned by digest."""
+    ref: str
+    """A prebuilt image, pinned by digest (``repo@sha256:…``): no build, no push."""
+
+
+class ContainerArgs(TypedDict, total=False):
+    instance_type: str
+    """``lite``, ``basic``, ``standard-1`` … ``standard-4``."""
+    max_instances: int
+    """Upper bound of running container instances (at least 1)."""
+    sleep_after: str
+    """Idle time before a container is stopped, e.g. ``10m``."""
+    env: dict[str, str]
+    """Plain environment variables for Bento."""
+    secrets: dict[str, pulumi.Input[str]]
+    """Secret environment variables for Bento (Worker secret bindings)."""
+
+
+class InstancesArgs(TypedDict, total=False):
+    count: int
+    """How many container instances share the traffic (at most ``max_instances``)."""
+    sticky_header: str
+    """Route by a hash of this request header instead of at random."""
+
+
+class CustomDomainArgs(TypedDict, total=False):
+    hostname: str
+    """A bare hostname, e.g. ``bento.example.com`` (no scheme, path or wildcard)."""
+    zone_id: str
+    zone_name: str
+
+
+class RouteArgs(TypedDict, total=False):
+    pattern: str
+    """A Workers route pattern, e.g. ``example.com/ingest*``."""
+    zone_id: str
+
+
+class RoutingArgs(TypedDict, total=False):
+    workers_dev: bool
+    """Serve on ``<worker>.<subdomain>.workers.dev`` (default true)."""
+    custom_domains: list[CustomDomainArgs]
+    routes: list[RouteArgs]
+
+
+class AccessArgs(TypedDict, total=False):
+    public: bool
+    """Serve without a bearer token. Off by default: a token is required."""
+    token: pulumi.Input[str]
+    """The bearer token clients must send (a secret)."""
+
+
+class BentoCloudflareArgs(TypedDict, total=False):
+    account_id: pulumi.Input[str]
+    """The Cloudflare account id."""
+    pattern: str
+    """``request`` (now), ``queue`` and ``durable-object`` (coming)."""
+    worker_name: str
+    """Worker script name; default ``<project>-<stack>``."""
+    bento: BentoArgs
+    image: ImageArgs
+    container: ContainerArgs
+    instances: InstancesArgs
+    routing: RoutingArgs
+    access: AccessArgs

@@ -1,0 +1,276 @@
+"""pydantic models that validate the plain settings and default what users leave out.
+
+Values that may be Pulumi Outputs (account id, secrets, the access token) pass through as
+Inputs; everything else is checked eagerly so a bad value fails before any resource exists.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+import pulumi
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+Pattern = Literal["request", "queue", "durable-object"]
+InstanceType = Literal["lite", "basic", "standard-1", "standard-2", "standard-3", "standard-4"]
+
+# Newest Bento release when this was written (v1.20.0, 2026-07-27); pinned, never `latest`.
+BENTO_VERSION = "1.20.0"
+BENTO_IMAGE = "ghcr.io/warpstreamlabs/bento"
+
+# Binding names the Worker itself uses; a secret of the same name would shadow them.
+RESERVED_BINDINGS = frozenset({"BENTO_CONTAINER", "BENTO_CF_SETTINGS", "BENTO_CF_ACCESS_TOKEN"})
+
+_ACCOUNT_ID = re.compile(r"^[0-9a-f]{32}$")
+_WORKER_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_DURATION = re.compile(r"^(?=\d)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_HEADER = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
+_SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+_DIGEST_REF = re.compile(r"^(?P<repo>[a-z0-9.-]+(?::\d+)?/[a-z0-9._/-]+)@sha256:[0-9a-f]{64}$")
+# Registries Cloudflare Containers pull from (cloudflare-containers.md §2.4).
+_PULLABLE_HOSTS = (
+    re.compile(r"^registry\.cloudflare\.com$"),
+    re.compile(r"^docker\.io$"),
+    re.compile(r"^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$"),
+    re.compile(r"^[a-z0-9-]+-docker\.pkg\.dev$"),
+)
+
+
+def _error(code: str, message: str, key: str | None = None) -> PydanticCustomError:
+    """A validation error; ``key`` names the offending field below the validator's location."""
+    return PydanticCustomError(code, message, {"key": key} if key else None)
+
+
+def _input_str(value: Any) -> Any:
+    """A string or a Pulumi Output of one; Outputs are checked by the engine, not here."""
+    if isinstance(value, pulumi.Output):
+        return value
+    if not isinstance(value, str) or not value:
+        raise _error("input_str", "must be a non-empty string or a Pulumi Output")
+    return value
+
+
+InputStr = Annotated[Any, BeforeValidator(_input_str)]
+
+
+def _account_id(value: Any) -> Any:
+    if isinstance(value, str) and not _ACCOUNT_ID.match(value):
+        raise _error(
+            "account_id",
+            "must be the 32-character hex account id from the Cloudflare dashboard",
+        )
+    return value
+
+
+def _duration(value: str) -> str:
+    if not _DURATION.match(value):
+        raise _error("duration", "must be a duration such as 30s, 10m or 1h30m")
+    return value
+
+
+def _env_name(value: str) -> str:
+    if not _ENV_NAME.match(value):
+        raise _error("env_name", "must be a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)")
+    return value
+
+
+EnvName = Annotated[str, AfterValidator(_env_name)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class BentoSource(_Strict):
+    config: str | None = None
+    inline: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> BentoSource:
+        if (self.config is None) == (self.inline is None):
+            raise _error(
+                "bento_source",
+                "give exactly one of bento.config (a file path) or bento.inline (a mapping)",
+            )
+        return self
+
+
+class ImageSettings(_Strict):
+    bento_version: str = BENTO_VERSION
+    base: str | None = None
+    ref: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> ImageSettings:
+        if not _SEMVER.match(self.bento_version):
+            raise _error(
+                "bento_version",
+                f"bento_version {self.bento_version!r} is not a release version such as "
+                f"{BENTO_VERSION}; mutable tags never redeploy",
+             key="bento_version")
+        if self.ref is not None:
+            check_prebuilt_ref(self.ref)
+        return self
+
+    @property
+    def base_image(self) -> str:
+        return self.base or f"{BENTO_IMAGE}:{self.bento_version}"
+
+
+def check_prebuilt_ref(ref: str) -> None:
+    match = _DIGEST_REF.match(ref)
+    if not match:
+        raise _error(
+            "image_ref",
+            "image.ref must be pinned by digest (registry/repo@sha256:<64 hex>); "
+            "a tag can change under you and never triggers a redeploy",
+         key="ref")
+    host = match.group("repo").split("/", 1)[0]
+    if not any(p.match(host) for p in _PULLABLE_HOSTS):
+        raise _error(
+            "image_host",
+            f"Cloudflare Containers cannot pull from {host}; use registry.cloudflare.com, "
+            "docker.io, Amazon ECR or Google Artifact Registry, or drop image.ref to let "
+            "bento-cf build and push the image",
+         key="ref")
+
+
+class ContainerSettings(_Strict):
+    instance_type: InstanceType = "lite"
+    max_instances: int = Field(ge=1, le=1000)
+    sleep_after: Annotated[str, AfterValidator(_duration)] = "10m"
+    env: dict[EnvName, str] = Field(default_factory=dict)
+    secrets: dict[EnvName, InputStr] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _names(self) -> ContainerSettings:
+        both = sorted(set(self.env) & set(self.secrets))
+        if both:
+            raise _error("env_clash", f"{', '.join(both)} is both in container.env and container.secrets", key="env")
+        reserved = sorted(set(self.secrets) & RESERVED_BINDINGS)
+        if reserved:
+            raise _error("reserved", f"secret name {reserved[0]} is reserved by the Worker; rename it", key="secrets")
+        return self
+
+
+class InstancesSettings(_Strict):
+    count: int = Field(default=1, ge=1)
+    sticky_header: str | None = None
+
+    @model_validator(mode="after")
+    def _header(self) -> InstancesSettings:
+        if self.sticky_header is not None and not _HEADER.match(self.sticky_header):
+            raise _error("header", "instances.sticky_header must be an HTTP header name, e.g. x-tenant-id", key="sticky_header")
+        return self
+
+
+class CustomDomain(_Strict):
+    hostname: str
+    zone_id: str | None = None
+    zone_name: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> CustomDomain:
+        if not _HOSTNAME.match(self.hostname):
+            raise _error(
+                "hostname",
+                f"custom domain {self.hostname!r} must be a bare hostname such as bento.example.com "
+                "(no scheme, port, path or wildcard; use routing.routes for patterns)",
+             key="hostname")
+        if self.zone_id is None and self.zone_name is None:
+            raise _error("zone", f"custom domain {self.hostname} needs zone_name (e.g. example.com) or zone_id")
+        if self.zone_id is not None and not _ACCOUNT_ID.match(self.zone_id):
+            raise _error("zone_id", "zone_id must be the 32-character hex zone id", key="zone_id")
+        return self
+
+
+class Route(_Strict):
+    pattern: str
+    zone_id: str
+
+    @model_validator(mode="after")
+    def _check(self) -> Route:
+        if "://" in self.pattern or " " in self.pattern or "/" not in self.pattern:
+            raise _error(
+                "route",
+                f"route {self.pattern!r} must look like example.com/path* (host and path, no scheme)",
+             key="pattern")
+        if not _ACCOUNT_ID.match(self.zone_id):
+            raise _error("zone_id", "zone_id must be the 32-character hex zone id", key="zone_id")
+        return self
+
+
+class RoutingSettings(_Strict):
+    workers_dev: bool = True
+    custom_domains: list[CustomDomain] = Field(default_factory=list)
+    routes: list[Route] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _reachable(self) -> RoutingSettings:
+        if not (self.workers_dev or self.custom_domains or self.routes):
+            raise _error(
+                "unreachable",
+                "the Worker would have no address: enable routing.workers_dev or add custom_domains or routes",
+            )
+        return self
+
+
+class AccessSettings(_Strict):
+    public: bool = False
+    token: InputStr | None = None
+
+    @model_validator(mode="after")
+    def _token(self) -> AccessSettings:
+        if not self.public and self.token is None:
+            raise _error(
+                "token",
+                "a bearer token is required: pulumi config set --secret bento-cf:access_token <token> "
+                "(or set access.public: true to serve without one)",
+                key="token",
+            )
+        if self.public and self.token is not None:
+            raise _error("token", "access.public is true but a token is set; remove one of them", key="token")
+        return self
+
+
+class ComponentSettings(_Strict):
+    account_id: Annotated[InputStr, AfterValidator(_account_id)]
+    pattern: Pattern = "request"
+    worker_name: str
+    bento: BentoSource
+    image: ImageSettings = Field(default_factory=ImageSettings)
+    container: ContainerSettings
+    instances: InstancesSettings = Field(default_factory=InstancesSettings)
+    routing: RoutingSettings = Field(default_factory=RoutingSettings)
+    access: AccessSettings = Field(default_factory=AccessSettings)
+
+    @model_validator(mode="after")
+    def _check(self) -> ComponentSettings:
+        if not _WORKER_NAME.match(self.worker_name):
+            raise _error(
+                "worker_name",
+                f"worker_name {self.worker_name!r} must be 1-63 lowercase letters, digits and dashes",
+             key="worker_name")
+        if self.instances.count > self.container.max_instances:
+            raise _error(
+                "instances",
+                f"instances.count ({self.instances.count}) exceeds container.max_instances "
+                f"({self.container.max_instances}); requests to the extra instances would get 503",
+             key="instances.count")
+        return self
+
+    @property
+    def application_name(self) -> str:
+        # wrangler names a container application `<worker>-<class>` in lower case.
+        return f"{self.worker_name}-bentocontainer"

@@ -1,0 +1,104 @@
+"""Read the component's args from Pulumi stack config (the ``bento-cf`` namespace).
+
+Plain settings are objects or scalars (``bento-cf:container``, ``bento-cf:routing`` …). Secrets
+live in their own keys so ``pulumi config set --secret`` works on them alone:
+``bento-cf:access_token`` and ``bento-cf:secrets`` (``--path bento-cf:secrets.API_KEY``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any, cast
+
+import pulumi
+from pulumi.runtime import config as runtime_config
+
+from bento_cf_component.errors import BentoCfConfigError
+from bento_cf_component.settings.args import BentoCloudflareArgs
+from bento_cf_component.settings.validate import CONFIG_NAMESPACE
+
+_PLAIN_KEYS = (
+    "account_id",
+    "pattern",
+    "worker_name",
+    "bento",
+    "image",
+    "container",
+    "instances",
+    "routing",
+    "access",
+)
+_SECRET_KEYS = ("access_token", "secrets")
+
+
+def args_from_stack_config() -> BentoCloudflareArgs:
+    """Build the component args from the current stack's ``bento-cf:*`` config."""
+    _reject_unknown_keys()
+    args: dict[str, Any] = {}
+    for key in _PLAIN_KEYS:
+        value = _read(key)
+        if value is not None:
+            args[key] = value
+
+    token = _read("access_token")
+    if token is not None:
+        access = dict(args.get("access") or {})
+        access["token"] = pulumi.Output.secret(str(token))
+        args["access"] = access
+
+    secrets = _read("secrets")
+    if secrets is not None:
+        if not isinstance(secrets, dict):
+            raise BentoCfConfigError(
+                [
+                    f"{CONFIG_NAMESPACE}:secrets: must be a map of NAME: value — set each with: "
+                    f"pulumi config set --secret --path {CONFIG_NAMESPACE}:secrets.NAME <value>"
+                ]
+            )
+        container = dict(args.get("container") or {})
+        # The names are plain (needed to check the Bento config now); the values stay secret.
+        container["secrets"] = {name: pulumi.Output.secret(str(v)) for name, v in secrets.items()}
+        args["container"] = container
+    return cast(BentoCloudflareArgs, args)
+
+
+def _read(key: str) -> Any:
+    """The raw value of ``bento-cf:<key>``, JSON-decoded when it is an object or a list.
+
+    Reads the engine's config map directly so secret keys do not trigger Pulumi's "read a
+    secret as plain" warning; secrecy is restored by the caller with ``Output.secret``.
+    """
+    raw = runtime_config.get_config(f"{CONFIG_NAMESPACE}:{key}")
+    if raw is None:
+        return None
+    if isinstance(raw, str) and raw[:1] in "{[":
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError:
+            return raw
+    return _scalar(raw)
+
+
+def _scalar(raw: Any) -> Any:
+    """Pulumi passes scalars as strings; turn ``true``/``false`` and numbers back into values."""
+    if not isinstance(raw, str):
+        return raw
+    if raw in {"true", "false"}:
+        return raw == "true"
+    return raw
+
+
+def _reject_unknown_keys() -> None:
+    known = set(_PLAIN_KEYS) | set(_SECRET_KEYS)
+    present = set(runtime_config.CONFIG.get()) | set(runtime_config.get_config_env())
+    problems = []
+    for full_key in sorted(present):
+        namespace, _, key = full_key.partition(":")
+        if namespace != CONFIG_NAMESPACE or key in known:
+            continue
+        close = difflib.get_close_matches(key, sorted(known), n=1)
+        hint = f"did you mean {CONFIG_NAMESPACE}:{close[0]}?" if close else f"known keys: {', '.join(sorted(known))}"
+        problems.append(f"{full_key}: unknown setting; {hint}")
+    if problems:
+        raise BentoCfConfigError(problems)
