@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import runpy
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,16 +168,32 @@ def run_program(
     secret_keys: frozenset[str],
 ) -> PlanRecording:
     """Run ``program`` (a ``__main__.py``) under mocks; exceptions from the program propagate."""
+
+    def run() -> None:
+        with _inside(program.parent):
+            runpy.run_path(str(program), run_name="__main__")
+
+    return record_declarations(run, project=project, stack=stack, config=config, secret_keys=secret_keys)
+
+
+def record_declarations(
+    declare: Callable[[], object],
+    *,
+    project: str = "project",
+    stack: str = "stack",
+    config: dict[str, str] | None = None,
+    secret_keys: frozenset[str] = frozenset(),
+) -> PlanRecording:
+    """Call ``declare`` under mocks and record every resource it registers (tests use this too)."""
     recording = PlanRecording()
     monitor = _RecordingMonitor(recording)
-    set_all_config(dict(config), sorted(secret_keys))
+    set_all_config(dict(config or {}), sorted(secret_keys))
     mocks.set_mocks(
         monitor.mocks, project=project, stack=stack, preview=True, logger=_Logger(recording), monitor=monitor
     )
     try:
-        with _inside(program.parent):
-            runpy.run_path(str(program), run_name="__main__")
-            _sync_await(wait_for_rpcs())
+        declare()
+        _sync_await(wait_for_rpcs())
     finally:
         runtime_settings.reset_options()
     return recording
