@@ -1,0 +1,31 @@
+// Worker entry point: exports the fetch handler and the container class BentoContainer.
+// Everything deployment-specific comes from the JSON binding BENTO_CF_SETTINGS.
+
+import { handleRequestPattern } from './request-pattern.js';
+import { badGateway, misconfigured } from './responses.js';
+import { assertSupportedPattern, ConfigError, loadSettings } from './settings.js';
+
+export { BentoContainer } from './container.js';
+
+// One handler per deployment pattern; queue and durable-object join later.
+const PATTERN_HANDLERS = Object.freeze({
+  request: handleRequestPattern,
+});
+
+export default {
+  async fetch(request, env) {
+    try {
+      const settings = loadSettings(env);
+      assertSupportedPattern(settings);
+      return await PATTERN_HANDLERS[settings.pattern](request, env, settings);
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        console.error(`bento-cf Worker misconfigured: ${error.message}`);
+        return misconfigured(error.message);
+      }
+      // Log the detail for the operator; the client only learns that it failed.
+      console.error(`bento-cf Worker error: ${error?.stack ?? error}`);
+      return badGateway();
+    }
+  },
+};
