@@ -7,6 +7,7 @@ output the cloud computes (ids, digests, namespace ids) stays unknown and is sho
 
 from __future__ import annotations
 
+import logging
 import os
 import runpy
 import sys
@@ -86,8 +87,8 @@ class _RecordingMonitor(mocks.MockMonitor):
         self.recording = recording
         self.stack_urn = ""
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
-        response = super().RegisterResource(request)
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type == "pulumi:pulumi:Stack":
             self.stack_urn = response.urn
             return response
@@ -105,30 +106,29 @@ class _RecordingMonitor(mocks.MockMonitor):
         )
         return response
 
-    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+    def RegisterResourceOutputs(self, request: Any) -> Any:
         if request.urn == self.stack_urn:
             raw = json_format.MessageToDict(request.outputs, preserving_proto_field_name=True)
             self.recording.outputs = {k: _decode(v) for k, v in raw.items()}
-        return super().RegisterResourceOutputs(request)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
 
-class _Logger:
-    """Collects the engine's diagnostics instead of printing them."""
+class _CollectingHandler(logging.Handler):
+    """Collects the engine's warnings and errors instead of printing them."""
 
     def __init__(self, recording: PlanRecording) -> None:
+        super().__init__(level=logging.WARNING)
         self.recording = recording
 
-    def debug(self, msg: str, *args: Any, **kwargs: Any) -> None:
-        pass
+    def emit(self, record: logging.LogRecord) -> None:
+        target = self.recording.errors if record.levelno >= logging.ERROR else self.recording.warnings
+        target.append(record.getMessage())
 
-    def info(self, msg: str, *args: Any, **kwargs: Any) -> None:
-        pass
 
-    def warning(self, msg: str, *args: Any, **kwargs: Any) -> None:
-        self.recording.warnings.append(str(msg))
-
-    def error(self, msg: str, *args: Any, **kwargs: Any) -> None:
-        self.recording.errors.append(str(msg))
+def _engine_logger(recording: PlanRecording) -> logging.Logger:
+    logger = logging.Logger("bento-cf-plan")
+    logger.addHandler(_CollectingHandler(recording))
+    return logger
 
 
 def _decode(value: Any) -> Any:
@@ -189,7 +189,12 @@ def record_declarations(
     monitor = _RecordingMonitor(recording)
     set_all_config(dict(config or {}), sorted(secret_keys))
     mocks.set_mocks(
-        monitor.mocks, project=project, stack=stack, preview=True, logger=_Logger(recording), monitor=monitor
+        monitor.mocks,
+        project=project,
+        stack=stack,
+        preview=True,
+        logger=_engine_logger(recording),
+        monitor=monitor,
     )
     try:
         declare()

@@ -84,7 +84,10 @@ def render_text(recording: PlanRecording, *, project: str, stack: str, artifacts
         lines.append(f"warning: {warning}")
     if artifacts:
         lines += ["", "Rendered artifacts:"] + [f"  {path}" for path in artifacts]
-    lines += ["", "Nothing was deployed. Values marked (known after deploy) come from Cloudflare at `pulumi up`."]
+    lines += [
+        "",
+        "Nothing was deployed. Values marked (known after deploy) come from Cloudflare at `pulumi up`.",
+    ]
     return "\n".join(lines)
 
 
@@ -95,5 +98,9 @@ def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
             rows += _flatten(value[key], f"{prefix}.{key}" if prefix else key)
         return rows
     shown = to_jsonable(value)
-    text = shown if isinstance(shown, str) and shown.startswith(("<", "[secret]", "(known")) else json.dumps(shown)
+    text = (
+        shown
+        if isinstance(shown, str) and shown.startswith(("<", "[secret]", "(known"))
+        else json.dumps(shown)
+    )
     return [(prefix, text)]

@@ -41,7 +41,9 @@ class Project:
     def load_stack(self, stack: str) -> StackConfig:
         path = self.stack_file(stack)
         if not path.is_file():
-            available = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in self.stack_config_dir.glob("Pulumi.*.yaml"))
+            available = sorted(
+                p.name[len("Pulumi.") : -len(".yaml")] for p in self.stack_config_dir.glob("Pulumi.*.yaml")
+            )
             hint = f"; stacks here: {', '.join(available)}" if available else ""
             raise ProjectError(f"no stack file {self._rel(path)} for stack {stack!r}{hint}")
         document = _load_yaml(path)
@@ -86,7 +88,9 @@ def _read_project(path: Path) -> Project:
         program_dir = program_dir.parent
     config_dir = document.get("stackConfigDir")
     stack_config_dir = root / config_dir if isinstance(config_dir, str) else root
-    return Project(root=root, name=name, program_dir=program_dir, stack_config_dir=stack_config_dir, settings=document)
+    return Project(
+        root=root, name=name, program_dir=program_dir, stack_config_dir=stack_config_dir, settings=document
+    )
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:

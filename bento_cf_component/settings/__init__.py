@@ -14,9 +14,9 @@ __all__ = [
     "BENTO_VERSION",
     "BentoCloudflareArgs",
     "ComponentSettings",
-    "args_from_stack_config",
-    "default_worker_name",
     "InstanceType",
     "Pattern",
+    "args_from_stack_config",
+    "default_worker_name",
     "validate_settings",
 ]

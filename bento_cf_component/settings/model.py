@@ -118,7 +118,8 @@ class ImageSettings(_Strict):
                 "bento_version",
                 f"bento_version {self.bento_version!r} is not a release version such as "
                 f"{BENTO_VERSION}; mutable tags never redeploy",
-             key="bento_version")
+                key="bento_version",
+            )
         if self.ref is not None:
             check_prebuilt_ref(self.ref)
         return self
@@ -135,7 +136,8 @@ def check_prebuilt_ref(ref: str) -> None:
             "image_ref",
             "image.ref must be pinned by digest (registry/repo@sha256:<64 hex>); "
             "a tag can change under you and never triggers a redeploy",
-         key="ref")
+            key="ref",
+        )
     host = match.group("repo").split("/", 1)[0]
     if not any(p.match(host) for p in _PULLABLE_HOSTS):
         raise _error(
@@ -143,7 +145,8 @@ def check_prebuilt_ref(ref: str) -> None:
             f"Cloudflare Containers cannot pull from {host}; use registry.cloudflare.com, "
             "docker.io, Amazon ECR or Google Artifact Registry, or drop image.ref to let "
             "bento-cf build and push the image",
-         key="ref")
+            key="ref",
+        )
 
 
 class ContainerSettings(_Strict):
@@ -157,10 +160,14 @@ class ContainerSettings(_Strict):
     def _names(self) -> ContainerSettings:
         both = sorted(set(self.env) & set(self.secrets))
         if both:
-            raise _error("env_clash", f"{', '.join(both)} is both in container.env and container.secrets", key="env")
+            raise _error(
+                "env_clash", f"{', '.join(both)} is both in container.env and container.secrets", key="env"
+            )
         reserved = sorted(set(self.secrets) & RESERVED_BINDINGS)
         if reserved:
-            raise _error("reserved", f"secret name {reserved[0]} is reserved by the Worker; rename it", key="secrets")
+            raise _error(
+                "reserved", f"secret name {reserved[0]} is reserved by the Worker; rename it", key="secrets"
+            )
         return self
 
 
@@ -171,7 +178,11 @@ class InstancesSettings(_Strict):
     @model_validator(mode="after")
     def _header(self) -> InstancesSettings:
         if self.sticky_header is not None and not _HEADER.match(self.sticky_header):
-            raise _error("header", "instances.sticky_header must be an HTTP header name, e.g. x-tenant-id", key="sticky_header")
+            raise _error(
+                "header",
+                "instances.sticky_header must be an HTTP header name, e.g. x-tenant-id",
+                key="sticky_header",
+            )
         return self
 
 
@@ -187,9 +198,12 @@ class CustomDomain(_Strict):
                 "hostname",
                 f"custom domain {self.hostname!r} must be a bare hostname such as bento.example.com "
                 "(no scheme, port, path or wildcard; use routing.routes for patterns)",
-             key="hostname")
+                key="hostname",
+            )
         if self.zone_id is None and self.zone_name is None:
-            raise _error("zone", f"custom domain {self.hostname} needs zone_name (e.g. example.com) or zone_id")
+            raise _error(
+                "zone", f"custom domain {self.hostname} needs zone_name (e.g. example.com) or zone_id"
+            )
         if self.zone_id is not None and not _ACCOUNT_ID.match(self.zone_id):
             raise _error("zone_id", "zone_id must be the 32-character hex zone id", key="zone_id")
         return self
@@ -205,7 +219,8 @@ class Route(_Strict):
             raise _error(
                 "route",
                 f"route {self.pattern!r} must look like example.com/path* (host and path, no scheme)",
-             key="pattern")
+                key="pattern",
+            )
         if not _ACCOUNT_ID.match(self.zone_id):
             raise _error("zone_id", "zone_id must be the 32-character hex zone id", key="zone_id")
         return self
@@ -221,7 +236,8 @@ class RoutingSettings(_Strict):
         if not (self.workers_dev or self.custom_domains or self.routes):
             raise _error(
                 "unreachable",
-                "the Worker would have no address: enable routing.workers_dev or add custom_domains or routes",
+                "the Worker would have no address: enable routing.workers_dev "
+                "or add custom_domains or routes",
             )
         return self
 
@@ -261,13 +277,15 @@ class ComponentSettings(_Strict):
             raise _error(
                 "worker_name",
                 f"worker_name {self.worker_name!r} must be 1-63 lowercase letters, digits and dashes",
-             key="worker_name")
+                key="worker_name",
+            )
         if self.instances.count > self.container.max_instances:
             raise _error(
                 "instances",
                 f"instances.count ({self.instances.count}) exceeds container.max_instances "
                 f"({self.container.max_instances}); requests to the extra instances would get 503",
-             key="instances.count")
+                key="instances.count",
+            )
         return self
 
     @property

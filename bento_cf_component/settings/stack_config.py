@@ -98,7 +98,11 @@ def _reject_unknown_keys() -> None:
         if namespace != CONFIG_NAMESPACE or key in known:
             continue
         close = difflib.get_close_matches(key, sorted(known), n=1)
-        hint = f"did you mean {CONFIG_NAMESPACE}:{close[0]}?" if close else f"known keys: {', '.join(sorted(known))}"
+        hint = (
+            f"did you mean {CONFIG_NAMESPACE}:{close[0]}?"
+            if close
+            else f"known keys: {', '.join(sorted(known))}"
+        )
         problems.append(f"{full_key}: unknown setting; {hint}")
     if problems:
         raise BentoCfConfigError(problems)

@@ -39,7 +39,9 @@ def test_stack_config_dir_and_secure_values(tmp_path: Path) -> None:
 def test_missing_stack_lists_available(tmp_path: Path) -> None:
     write(tmp_path / "Pulumi.yaml", "name: demo\nruntime: python\n")
     write(tmp_path / "Pulumi.prod.yaml", "config: {}\n")
-    with pytest.raises(ProjectError, match=r"no stack file .*Pulumi\.dev\.yaml for stack 'dev'; stacks here: prod"):
+    with pytest.raises(
+        ProjectError, match=r"no stack file .*Pulumi\.dev\.yaml for stack 'dev'; stacks here: prod"
+    ):
         find_project(tmp_path).load_stack("dev")
 
 
@@ -51,5 +53,5 @@ def test_bad_yaml_names_line(tmp_path: Path) -> None:
 
 
 def test_no_project(tmp_path: Path) -> None:
-    with pytest.raises(ProjectError, match="no Pulumi.yaml"):
+    with pytest.raises(ProjectError, match=r"no Pulumi\.yaml"):
         find_project(tmp_path)

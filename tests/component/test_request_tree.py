@@ -113,7 +113,10 @@ def test_image_is_amd64_with_hash_tag_and_stable_context(project: Path) -> None:
     dockerfile = (project / ".bento-cf/dev/bento/image/Dockerfile").read_text()
     assert "FROM --platform=linux/amd64 ghcr.io/warpstreamlabs/bento:1.20.0" in dockerfile
     assert (project / ".bento-cf/dev/bento/image/bento.yaml").read_text() == BENTO
-    assert image.inputs["registry"]["password"] is SECRET or image.inputs["registry"]["password"] is UNKNOWN_VALUE
+    assert (
+        image.inputs["registry"]["password"] is SECRET
+        or image.inputs["registry"]["password"] is UNKNOWN_VALUE
+    )
 
 
 def test_worker_script_inputs(project: Path) -> None:

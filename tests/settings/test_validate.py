@@ -85,7 +85,9 @@ def test_token_required_unless_public() -> None:
 
 
 def test_secret_values_never_echoed() -> None:
-    lines = problems(good(access={"token": 12345678}, container={"max_instances": 1, "secrets": {"K": 987654}}))
+    lines = problems(
+        good(access={"token": 12345678}, container={"max_instances": 1, "secrets": {"K": 987654}})
+    )
     joined = "\n".join(lines)
     assert "12345678" not in joined and "987654" not in joined
     assert any(line.startswith("bento-cf:access.token") for line in lines)
@@ -119,7 +121,9 @@ def test_unreachable_worker_refused() -> None:
 
 def test_instances_bounded_by_max_instances() -> None:
     [line] = problems(good(instances={"count": 5}))
-    assert line.startswith("bento-cf:instances.count: instances.count (5) exceeds container.max_instances (3)")
+    assert line.startswith(
+        "bento-cf:instances.count: instances.count (5) exceeds container.max_instances (3)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -146,7 +150,9 @@ def test_mutable_bento_version_refused() -> None:
 
 
 def test_bad_account_id_and_duration_reported_together() -> None:
-    lines = problems(good(account_id="not-an-id", container={"max_instances": 1, "sleep_after": "ten minutes"}))
+    lines = problems(
+        good(account_id="not-an-id", container={"max_instances": 1, "sleep_after": "ten minutes"})
+    )
     assert len(lines) == 2
     assert lines[0].startswith("bento-cf:account_id: must be the 32-character hex account id")
     assert lines[1].startswith("bento-cf:container.sleep_after: must be a duration")
