@@ -14,6 +14,8 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+import pulumi
+
 from bento_cf_component.cli.project import ProjectError, find_project
 from bento_cf_component.errors import BentoCfConfigError
 
@@ -45,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BentoCfConfigError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except pulumi.RunError as exc:  # e.g. the Worker bundle cannot be built: says what to run
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except ProjectError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from google.protobuf import json_format
-from pulumi.runtime import mocks
+from pulumi.runtime import mocks, rpc
 from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.config import set_all_config
-from pulumi.runtime.stack import wait_for_rpcs
+from pulumi.runtime.settings import get_root_resource
+from pulumi.runtime.stack import massage, wait_for_rpcs
 from pulumi.runtime.sync_await import _sync_await
 
 # Sentinels of Pulumi's wire format (pulumi/runtime/rpc.py).
@@ -85,12 +86,10 @@ class _RecordingMonitor(mocks.MockMonitor):
     def __init__(self, recording: PlanRecording) -> None:
         super().__init__(_Mocks())
         self.recording = recording
-        self.stack_urn = ""
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         if request.type == "pulumi:pulumi:Stack":
-            self.stack_urn = response.urn
             return response
         raw = json_format.MessageToDict(request.object, preserving_proto_field_name=True)
         self.recording.resources.append(
@@ -105,12 +104,6 @@ class _RecordingMonitor(mocks.MockMonitor):
             )
         )
         return response
-
-    def RegisterResourceOutputs(self, request: Any) -> Any:
-        if request.urn == self.stack_urn:
-            raw = json_format.MessageToDict(request.outputs, preserving_proto_field_name=True)
-            self.recording.outputs = {k: _decode(v) for k, v in raw.items()}
-        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
 
 class _CollectingHandler(logging.Handler):
@@ -129,6 +122,19 @@ def _engine_logger(recording: PlanRecording) -> logging.Logger:
     logger = logging.Logger("bento-cf-plan")
     logger.addHandler(_CollectingHandler(recording))
     return logger
+
+
+def _stack_outputs() -> dict[str, Any]:
+    """The program's ``pulumi.export`` values, serialised as the engine would receive them.
+
+    Under mocks the stack registered its (then empty) outputs when it was created, so the
+    exports are read from the stack object and serialised here, secrets and unknowns marked.
+    """
+    root = get_root_resource()
+    exported = getattr(root, "outputs", None) or {}
+    struct = _sync_await(rpc.serialize_properties(massage(exported, []), {}))
+    raw = json_format.MessageToDict(struct, preserving_proto_field_name=True)
+    return {k: _decode(v) for k, v in raw.items()}
 
 
 def _decode(value: Any) -> Any:
@@ -198,6 +204,7 @@ def record_declarations(
     )
     try:
         declare()
+        recording.outputs = _stack_outputs()
         _sync_await(wait_for_rpcs())
     finally:
         runtime_settings.reset_options()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from typing import Any
@@ -47,7 +48,7 @@ def render_json(recording: PlanRecording, *, project: str, stack: str, artifacts
                 "custom": r.custom,
                 "inputs": to_jsonable(r.inputs),
             }
-            for r in recording.resources
+            for r in sorted(recording.resources, key=lambda r: r.urn)
         ],
         "outputs": to_jsonable(recording.outputs),
         "warnings": recording.warnings,
@@ -59,7 +60,8 @@ def render_json(recording: PlanRecording, *, project: str, stack: str, artifacts
 def render_text(recording: PlanRecording, *, project: str, stack: str, artifacts: list[str]) -> str:
     by_urn = {r.urn: r for r in recording.resources}
     children: dict[str | None, list[PlannedResource]] = {}
-    for resource in recording.resources:
+    # Registration order depends on async timing; sort so the same program prints the same plan.
+    for resource in sorted(recording.resources, key=lambda r: (r.name, r.type)):
         children.setdefault(_parent_key(resource, by_urn), []).append(resource)
 
     lines = [f"bento-cf plan · project {project} · stack {stack} · {len(recording.resources)} resources", ""]
@@ -92,6 +94,12 @@ def render_text(recording: PlanRecording, *, project: str, stack: str, artifacts
 
 
 def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
+    if isinstance(value, str) and value.startswith("{"):
+        # A JSON document passed as a string (the Worker settings binding): show its fields.
+        with contextlib.suppress(json.JSONDecodeError):
+            value = json.loads(value)
+    if isinstance(value, dict) and not value and not prefix:
+        return []
     if isinstance(value, dict) and value:
         rows: list[tuple[str, str]] = []
         for key in sorted(value):

@@ -21,7 +21,9 @@ class CheckedBento:
     result: BentoCheckResult
 
 
-def load_checked_bento(settings: ComponentSettings, *, extra_env: frozenset[str] = frozenset()) -> CheckedBento:
+def load_checked_bento(
+    settings: ComponentSettings, *, extra_env: frozenset[str] = frozenset()
+) -> CheckedBento:
     """Read and check the Bento config; raise ``BentoCfConfigError`` with one line per problem."""
     source = settings.bento
     if source.config is not None:

@@ -18,12 +18,16 @@ from bento_cf_component.image import declare_image, render_image_context
 from bento_cf_component.patterns.bento_input import CheckedBento
 from bento_cf_component.routing import declare_routes
 from bento_cf_component.settings.model import ComponentSettings
-from bento_cf_component.worker import RuntimeSettings, build_worker_bundle, write_worker_artifacts
+from bento_cf_component.worker import (
+    ACCESS_TOKEN_BINDING,
+    CONTAINER_BINDING,
+    CONTAINER_CLASS_NAME,
+    SETTINGS_BINDING,
+    RuntimeSettings,
+    build_worker_bundle,
+    write_worker_artifacts,
+)
 
-CONTAINER_CLASS = "BentoContainer"
-DO_BINDING = "BENTO_CONTAINER"
-SETTINGS_BINDING = "BENTO_CF_SETTINGS"
-ACCESS_TOKEN_BINDING = "BENTO_CF_ACCESS_TOKEN"
 # How long a request may wait for a cold container before the Worker answers 503.
 STARTUP_BUDGET_MS = 20_000
 RETRY_AFTER_SECONDS = 10
@@ -99,11 +103,11 @@ def declare_request_pattern(
         module_content=bundle.content,
         compatibility_date=bundle.compatibility_date,
         compatibility_flags=list(bundle.compatibility_flags),
-        container_class=CONTAINER_CLASS,
-        durable_object_binding=DO_BINDING,
+        container_class=CONTAINER_CLASS_NAME,
+        durable_object_binding=CONTAINER_BINDING,
         settings_binding=SETTINGS_BINDING,
         settings_json=settings_json,
-        secret_bindings=pulumi.Output.secret(pulumi.Output.all(**secret_bindings)),
+        secret_bindings=pulumi.Output.secret(_resolved(secret_bindings)),
         owns_all_secrets=False,
         opts=child,
     )
@@ -137,3 +141,10 @@ def declare_request_pattern(
         namespace_id=script.namespace_id,
         application_id=application.application_id,
     )
+
+
+def _resolved(values: dict[str, pulumi.Input[str]]) -> pulumi.Output[dict[str, str]]:
+    """One Output of the whole map (``Output.all`` of nothing is a list, not a map)."""
+    if not values:
+        return pulumi.Output.from_input({})
+    return pulumi.Output.all(**values)

@@ -20,6 +20,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bento_cf_component.worker.runtime_settings import RESERVED_BINDING_NAMES
+
 Pattern = Literal["request", "queue", "durable-object"]
 InstanceType = Literal["lite", "basic", "standard-1", "standard-2", "standard-3", "standard-4"]
 
@@ -27,13 +29,12 @@ InstanceType = Literal["lite", "basic", "standard-1", "standard-2", "standard-3"
 BENTO_VERSION = "1.20.0"
 BENTO_IMAGE = "ghcr.io/warpstreamlabs/bento"
 
-# Binding names the Worker itself uses; a secret of the same name would shadow them.
-RESERVED_BINDINGS = frozenset({"BENTO_CONTAINER", "BENTO_CF_SETTINGS", "BENTO_CF_ACCESS_TOKEN"})
 
 _ACCOUNT_ID = re.compile(r"^[0-9a-f]{32}$")
 _WORKER_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_DURATION = re.compile(r"^(?=\d)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+# The forms @cloudflare/containers accepts for sleepAfter.
+_DURATION = re.compile(r"^\d+[smh]$")
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _HEADER = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
@@ -75,7 +76,7 @@ def _account_id(value: Any) -> Any:
 
 def _duration(value: str) -> str:
     if not _DURATION.match(value):
-        raise _error("duration", "must be a duration such as 30s, 10m or 1h30m")
+        raise _error("duration", "must be a duration such as 30s, 10m or 1h")
     return value
 
 
@@ -163,7 +164,7 @@ class ContainerSettings(_Strict):
             raise _error(
                 "env_clash", f"{', '.join(both)} is both in container.env and container.secrets", key="env"
             )
-        reserved = sorted(set(self.secrets) & RESERVED_BINDINGS)
+        reserved = sorted(set(self.secrets) & RESERVED_BINDING_NAMES)
         if reserved:
             raise _error(
                 "reserved", f"secret name {reserved[0]} is reserved by the Worker; rename it", key="secrets"

@@ -40,7 +40,8 @@ output:
 logger:
   level: ${LOG_LEVEL:INFO}
   format: json
-key: ${API_KEY}
+  static_fields:
+    key_id: ${API_KEY}
 """
 
 COMPONENT = "bento-cf:index:BentoCloudflare"
@@ -174,8 +175,8 @@ def test_secrets_never_in_plain_inputs(project: Path) -> None:
 
 
 def test_rerun_declares_identical_inputs(project: Path) -> None:
-    first = [(r.type, r.name, repr(r.inputs)) for r in plan(args()).resources]
-    second = [(r.type, r.name, repr(r.inputs)) for r in plan(args()).resources]
+    first = sorted((r.type, r.name, repr(r.inputs)) for r in plan(args()).resources)
+    second = sorted((r.type, r.name, repr(r.inputs)) for r in plan(args()).resources)
     assert first == second
 
 
