@@ -68,13 +68,12 @@ def esbuild_path() -> Path:
     return WORKER_DIR / "node_modules" / ".bin" / "esbuild"
 
 
-def build_worker_bundle() -> WorkerBundle:
-    """The Worker bundle; built once per process (bundling runs on every plan)."""
-    return _build_cached()
-
-
 @functools.cache
-def _build_cached() -> WorkerBundle:
+def build_worker_bundle() -> WorkerBundle:
+    """The Worker bundle; built once per process (bundling runs on every plan).
+
+    ``build_worker_bundle.cache_clear()`` forces a rebuild.
+    """
     esbuild = esbuild_path()
     if not esbuild.exists() or not (WORKER_DIR / "node_modules" / "@cloudflare" / "containers").is_dir():
         raise WorkerBundleError(f"the Worker's JS dependencies are not installed; run: {install_command()}")

@@ -43,3 +43,18 @@ export function forwardedRequest(request, { dropAuthorization }) {
 export function probeRequest(request, path) {
   return new Request(new URL(path, request.url), { method: 'GET', redirect: 'manual' });
 }
+
+/**
+ * Bento's reply as the client should see it. The container proxy hands the body on as a stream
+ * of unknown length, which workerd would send chunked; when Bento declared a Content-Length
+ * (and no Content-Encoding, which workerd may decode on the way), keep that framing.
+ */
+export function withBentoFraming(response) {
+  const declared = response.headers.get('content-length');
+  if (response.body === null || declared === null || response.headers.has('content-encoding')) return response;
+  const length = Number(declared);
+  if (!Number.isSafeInteger(length) || length < 0) return response;
+  const { readable, writable } = new FixedLengthStream(length);
+  response.body.pipeTo(writable).catch(() => {});
+  return new Response(readable, response);
+}

@@ -1,7 +1,7 @@
 // The request-driven pattern: HTTP client -> Worker -> one of N Bento containers -> reply.
 
 import { authorizationIsOurs, checkAccess } from './access.js';
-import { forwardedRequest, probeRequest } from './forwarding.js';
+import { forwardedRequest, probeRequest, withBentoFraming } from './forwarding.js';
 import { pickInstance } from './instances.js';
 import {
   badGateway,
@@ -64,7 +64,7 @@ async function input(request, env, settings) {
 
   const forwarded = forwardedRequest(request, { dropAuthorization: authorizationIsOurs(settings) });
   const response = await callInstance(env, settings, request, forwarded);
-  if (settings.responseMode === 'sync' || !response.ok) return response;
+  if (settings.responseMode === 'sync' || !response.ok) return withBentoFraming(response);
 
   await response.body?.cancel();
   return jsonResponse(202, { status: 'accepted' });
