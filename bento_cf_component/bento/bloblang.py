@@ -79,9 +79,20 @@ def _describe(node: tree_sitter.Node, data: bytes) -> str:
     return f"unexpected {snippet!r}" if snippet else "unexpected end of mapping"
 
 
+def _is_query_if(node: tree_sitter.Node) -> bool:
+    # `if c { "x" } else { "y" }` alone is a query (an if *expression*); the grammar parses it
+    # as an if statement whose branches are bare expressions.
+    bodies = [c for c in node.named_children if c.type in _STATEMENTS]
+    return (
+        node.type == "if_statement" and bool(bodies) and all(c.type == "expression_statement" for c in bodies)
+    )
+
+
 def _layout_issue(root: tree_sitter.Node, data: bytes) -> SyntaxIssue | None:
     """Bento's statement layout rules that the grammar does not enforce."""
     statements = [c for c in root.named_children if c.type in _STATEMENTS]
+    if len(statements) == 1 and _is_query_if(statements[0]):
+        return None
     if len(statements) > 1:
         for stmt in statements:
             if stmt.type == "expression_statement":
@@ -137,7 +148,9 @@ def check_query(text: str) -> SyntaxIssue | None:
     statements = [c for c in root.named_children if c.type != "comment"]
     if not statements:
         return SyntaxIssue(0, "empty interpolation")
-    if len(statements) > 1 or statements[0].type != "expression_statement":
+    if len(statements) > 1 or not (
+        statements[0].type == "expression_statement" or _is_query_if(statements[0])
+    ):
         extra = statements[1] if len(statements) > 1 else statements[0]
         return SyntaxIssue(_char_offset(data, extra.start_byte), "expected a single query")
     return None

@@ -79,7 +79,9 @@ def _check(source: str, origin: str, pattern: Pattern, declared_env: frozenset[s
             at=src.point(dup.index),
         )
     if not _runnable(ctx):
-        return _result(ctx)
+        # Still report what else is wrong in the file, so one fix round is enough.
+        _env_refs(ctx)
+        return _result(ctx, mappings_checked=check_all_mappings(ctx))
     for key in src.data:
         if str(key) not in TOP_LEVEL_KEYS:
             ctx.problem(

@@ -21,7 +21,8 @@ DEFAULT_PATH = "/post"
 DEFAULT_WS_PATH = "/post/ws"
 DEFAULT_VERBS = ("POST",)
 # Bento's own endpoints on the shared server (internal/api/api.go); /debug/* when debug_endpoints.
-RESERVED = ("/ping", "/ready", "/metrics", "/stats", "/version", "/endpoints")
+# /ready first: it is registered after the input, so it is the endpoint a catch-all route takes.
+RESERVED = ("/ready", "/ping", "/metrics", "/stats", "/version", "/endpoints")
 _RESERVED_PROBES = (*RESERVED, "/debug/config/json", "/debug/pprof/profile", "/debug/stack")
 _LOCAL_FILES = frozenset({"file", "csv", "file_tail", "parquet", "fsevent"})
 

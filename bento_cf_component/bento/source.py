@@ -132,7 +132,11 @@ class LoadedSource:
             self.data = loader.construct_document(node) if node is not None else None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            what = " ".join(p for p in (exc.context, exc.problem) if p)
+            what = ": ".join(p for p in (exc.context, exc.problem) if p)
+            opened = exc.context_mark
+            if opened is not None and mark is not None and opened.line != mark.line:
+                # The line where the unclosed construct began is usually where the mistake is.
+                what += f" (the construct began on line {self.point(opened.index)[0]})"
             self.failure = YamlFailure(what or "invalid YAML", mark.index if mark is not None else None)
             return
         except yaml.YAMLError as exc:  # pragma: no cover - PyYAML raises marked errors in practice
