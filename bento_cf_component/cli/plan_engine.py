@@ -25,10 +25,16 @@ from pulumi.runtime.settings import get_root_resource
 from pulumi.runtime.stack import massage, wait_for_rpcs
 from pulumi.runtime.sync_await import _sync_await
 
+from bento_cf_component.errors import BentoCfConfigError
+
 # Sentinels of Pulumi's wire format (pulumi/runtime/rpc.py).
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+
+class PlanProblems(BentoCfConfigError):
+    """The program logged errors while it ran (e.g. inside an ``apply``)."""
 
 
 class Secret:
