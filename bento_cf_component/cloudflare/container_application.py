@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -79,6 +80,9 @@ ROLLOUT_KINDS: tuple[RolloutKind, ...] = ("full_auto", "full_manual")
 
 ALREADY_HAS_APPLICATION = "DURABLE_OBJECT_ALREADY_HAS_APPLICATION"
 NOT_CONTAINER_ENABLED = "DURABLE_OBJECT_NOT_CONTAINER_ENABLED"
+ADOPT_POLL_ATTEMPTS = 5
+ADOPT_POLL_DELAY_SECONDS = 1.0
+"""After DURABLE_OBJECT_ALREADY_HAS_APPLICATION, how long to wait for the holder to show in the list."""
 DEFAULT_TIERS = [1, 2]
 """wrangler's default placement tiers (cloudflare-containers.md §1.5)."""
 
@@ -286,16 +290,25 @@ def create_or_adopt(client: Cloudflare, desired: Desired) -> tuple[str, str | No
         created_id, conflicting_id = _create(client, desired)
         if created_id is not None:
             return created_id, None  # a new application starts on its configuration: no rollout
+        existing = _wait_for_conflicting(client, desired, conflicting_id)
+    return existing.id, converge(client, existing, desired)
+
+
+def _wait_for_conflicting(client: Cloudflare, desired: Desired, conflicting_id: str | None) -> Live:
+    """The application Cloudflare says already holds the namespace; the list can lag behind."""
+    for attempt in range(ADOPT_POLL_ATTEMPTS):
         existing = find_application(client, desired.account_id, desired.namespace_id)
         if existing is None and conflicting_id:
             existing = get_application(client, desired.account_id, conflicting_id)
-        if existing is None:
-            raise CloudflareDeployError(
-                f"creating container application '{desired.name}' failed: Cloudflare says namespace "
-                f"{desired.namespace_id} already has an application, but it is not visible yet; "
-                "re-run in a minute to adopt it"
-            )
-    return existing.id, converge(client, existing, desired)
+        if existing is not None:
+            return existing
+        if attempt + 1 < ADOPT_POLL_ATTEMPTS:
+            time.sleep(ADOPT_POLL_DELAY_SECONDS)
+    raise CloudflareDeployError(
+        f"creating container application '{desired.name}' failed: Cloudflare says namespace "
+        f"{desired.namespace_id} already has an application, but it is not visible yet; "
+        "re-run in a minute to adopt it"
+    )
 
 
 def _create(client: Cloudflare, desired: Desired) -> tuple[str | None, str | None]:
