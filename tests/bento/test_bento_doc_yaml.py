@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 from bento_cf_component.bento import BentoCheckResult, check_bento_config
 
-from .cases import jsonl
+from .cases import jsonl, need
 
 # Only the http_server docs' two examples and the sync-responses guide's example are whole
 # request-driven configs; the rest are field snippets, component examples without an input, or
@@ -44,3 +46,24 @@ def test_every_block_gives_a_result_never_an_exception() -> None:
     print(f"doc YAML blocks usable for request: {len(usable)} of {len(rows)}")
     assert usable == USABLE_FOR_REQUEST
     assert bloblang == DOC_BLOBLANG_ERRORS
+
+
+def test_mangled_configs_still_give_results() -> None:
+    # Deleting/inserting YAML and Bloblang punctuation at random must never escape as an exception.
+    rng = random.Random(7)
+    punctuation = "{}[]:-'\"|>\n\t $!#&*?,%@`=\\"
+    for path in sorted(need("bento-configs").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        for _ in range(5):
+            chars = list(text)
+            for _ in range(rng.randint(1, 4)):
+                i = rng.randrange(max(len(chars), 1))
+                if rng.random() < 0.5 and chars:
+                    del chars[min(i, len(chars) - 1)]
+                else:
+                    chars.insert(i, rng.choice(punctuation))
+            result = check_bento_config(
+                "".join(chars), origin=path.name, pattern="queue", declared_env=frozenset()
+            )
+            assert not [p for p in result.problems if "internal error" in p.message]
+            assert all("\n" not in str(p) for p in (*result.problems, *result.warnings))
