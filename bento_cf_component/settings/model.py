@@ -261,6 +261,139 @@ class AccessSettings(_Strict):
         return self
 
 
+_QUEUE_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_CRON_FIELD = re.compile(r"^[0-9A-Za-z*/,\-?LW#]+$")
+_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@/{}-]*$")
+
+
+def _path(value: str) -> str:
+    if not _PATH.match(value):
+        raise _error("path", f"{value!r} must be a URL path starting with /")
+    return value
+
+
+UrlPath = Annotated[str, AfterValidator(_path)]
+
+
+def _queue_name(value: str) -> str:
+    if not _QUEUE_NAME.match(value):
+        raise _error("queue_name", f"queue name {value!r} must be 1-63 lowercase letters, digits and dashes")
+    return value
+
+
+QueueName = Annotated[str, AfterValidator(_queue_name)]
+
+
+class QueueSettings(_Strict):
+    """Consumer settings use wrangler's names and Cloudflare's documented limits."""
+
+    name: QueueName | None = None
+    """The main queue; default ``<worker>-queue``."""
+    create: bool = True
+    """False: reference an existing queue by ``name`` instead of creating it."""
+    dead_letter_queue: QueueName | None = None
+    """Default ``<worker>-dlq``."""
+    create_dead_letter_queue: bool = True
+    max_batch_size: int = Field(default=10, ge=1, le=100)
+    max_batch_timeout: int = Field(default=5, ge=0, le=60)
+    """Seconds to wait for a full batch."""
+    max_retries: int = Field(default=3, ge=0, le=100)
+    retry_delay: int = Field(default=0, ge=0, le=43_200)
+    """Seconds before a failed batch is retried (at most 12 h)."""
+    max_concurrency: int | None = Field(default=None, ge=1, le=250)
+    """Unset: scale to the platform maximum."""
+    ingest_path: UrlPath = "/ingest"
+
+    @model_validator(mode="after")
+    def _existing_needs_name(self) -> QueueSettings:
+        if not self.create and self.name is None:
+            raise _error(
+                "queue_existing", "queue.create is false: give the existing queue's name", key="name"
+            )
+        if not self.create_dead_letter_queue and self.dead_letter_queue is None:
+            raise _error(
+                "dlq_existing",
+                "queue.create_dead_letter_queue is false: give the existing dead-letter queue's name",
+                key="dead_letter_queue",
+            )
+        if self.name is not None and self.name == self.dead_letter_queue:
+            raise _error(
+                "dlq_same", "the dead-letter queue must differ from the main queue", key="dead_letter_queue"
+            )
+        return self
+
+
+class ScheduleSettings(_Strict):
+    cron: str
+    """A 5-field cron expression (UTC), e.g. ``*/15 * * * *``."""
+    path: UrlPath | None = None
+    """Bento path to POST to; default the http_server input path."""
+
+    @model_validator(mode="after")
+    def _cron(self) -> ScheduleSettings:
+        fields = self.cron.split()
+        if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
+            raise _error(
+                "cron", f"{self.cron!r} must be a 5-field cron expression such as '*/15 * * * *'", key="cron"
+            )
+        return self
+
+
+_DEFAULT_TENANT_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
+
+
+class KeepWarmSettings(_Strict):
+    tenants: list[str] = Field(min_length=1)
+    interval: Annotated[str, AfterValidator(_duration)] = "4m"
+
+
+class TenantSettings(_Strict):
+    source: Literal["path", "header", "hostname"] = "path"
+    path_prefix: UrlPath = "/t"
+    header: str = "x-tenant-id"
+    hostname_label: int = Field(default=0, ge=0, le=10)
+    pattern: str = _DEFAULT_TENANT_PATTERN
+    """Allowed tenant keys (a regular expression over ASCII; anchored)."""
+    allow_list: list[str] | None = None
+    env_name: EnvName = "TENANT_ID"
+    keep_warm: KeepWarmSettings | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> TenantSettings:
+        if not _HEADER.match(self.header):
+            raise _error(
+                "header", "tenant.header must be an HTTP header name, e.g. x-tenant-id", key="header"
+            )
+        if not (self.pattern.startswith("^") and self.pattern.endswith("$")):
+            raise _error("pattern", "tenant.pattern must be anchored with ^ and $", key="pattern")
+        try:
+            compiled = re.compile(self.pattern)
+        except re.error as exc:
+            raise _error(
+                "pattern", f"tenant.pattern is not a regular expression ({exc})", key="pattern"
+            ) from None
+        for label, tenants in (("allow_list", self.allow_list or []), ("keep_warm", self._warm())):
+            bad = [t for t in tenants if not (t.isascii() and compiled.match(t))]
+            if bad:
+                raise _error("tenant", f"tenant {bad[0]!r} does not match tenant.pattern", key=label)
+        if self.allow_list is not None:
+            outside = [t for t in self._warm() if t not in self.allow_list]
+            if outside:
+                raise _error(
+                    "keep_warm",
+                    f"keep-warm tenant {outside[0]!r} is not in tenant.allow_list",
+                    key="keep_warm",
+                )
+        return self
+
+    def _warm(self) -> list[str]:
+        return self.keep_warm.tenants if self.keep_warm else []
+
+
+def _seconds(duration: str) -> int:
+    return int(duration[:-1]) * {"s": 1, "m": 60, "h": 3600}[duration[-1]]
+
+
 class ComponentSettings(_Strict):
     account_id: Annotated[InputStr, AfterValidator(_account_id)]
     pattern: Pattern = "request"
@@ -271,9 +404,13 @@ class ComponentSettings(_Strict):
     instances: InstancesSettings = Field(default_factory=InstancesSettings)
     routing: RoutingSettings = Field(default_factory=RoutingSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
+    queue: QueueSettings | None = None
+    schedule: ScheduleSettings | None = None
+    tenant: TenantSettings | None = None
 
     @model_validator(mode="after")
     def _check(self) -> ComponentSettings:
+        self._check_pattern_sections()
         if not _WORKER_NAME.match(self.worker_name):
             raise _error(
                 "worker_name",
@@ -288,6 +425,50 @@ class ComponentSettings(_Strict):
                 key="instances.count",
             )
         return self
+
+    def _check_pattern_sections(self) -> None:
+        owners = {"queue": "queue", "schedule": "queue", "tenant": "durable-object"}
+        for section, pattern in owners.items():
+            if getattr(self, section) is not None and self.pattern != pattern:
+                raise _error(
+                    "section",
+                    f"{section} settings are only used by pattern: {pattern} "
+                    f"(this stack uses {self.pattern}); remove them or change the pattern",
+                    key=section,
+                )
+        if self.pattern == "durable-object":
+            if self.instances.count != 1 or self.instances.sticky_header is not None:
+                raise _error(
+                    "instances",
+                    "instances is not used by pattern: durable-object (each tenant gets its own container)",
+                    key="instances",
+                )
+            tenant = self.tenant or TenantSettings()
+            if tenant.keep_warm and _seconds(tenant.keep_warm.interval) >= _seconds(
+                self.container.sleep_after
+            ):
+                raise _error(
+                    "keep_warm",
+                    f"tenant.keep_warm.interval ({tenant.keep_warm.interval}) must be shorter than "
+                    f"container.sleep_after ({self.container.sleep_after}) or the containers sleep anyway",
+                    key="tenant.keep_warm.interval",
+                )
+
+    @property
+    def queue_settings(self) -> QueueSettings:
+        return self.queue or QueueSettings()
+
+    @property
+    def tenant_settings(self) -> TenantSettings:
+        return self.tenant or TenantSettings()
+
+    @property
+    def queue_name(self) -> str:
+        return self.queue_settings.name or f"{self.worker_name}-queue"
+
+    @property
+    def dead_letter_queue_name(self) -> str:
+        return self.queue_settings.dead_letter_queue or f"{self.worker_name}-dlq"
 
     @property
     def application_name(self) -> str:
