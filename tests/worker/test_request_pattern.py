@@ -105,9 +105,9 @@ def test_reply_body_is_streamed_not_buffered(worker: RunningWorker, standin: Ben
     parts = urlsplit(worker.url)
     connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
     try:
+        started = time.monotonic()
         connection.request("POST", "/post", body=b"x", headers=bearer())
         response = connection.getresponse()
-        started = time.monotonic()
         head = response.read(len(first))  # arrives while Bento still holds the rest back
         waited = time.monotonic() - started
         release.set()
