@@ -4,11 +4,14 @@ TypedDicts (not classes) so the same shape works from Python, from stack config 
 multi-language component host, which hands constructors a plain dict. Keys follow wrangler's
 vocabulary for Cloudflare settings (``instance_type``, ``max_instances``, ``sleep_after``) and
 are identical to the stack-config keys under the ``bento-cf`` namespace.
+
+No ``from __future__ import annotations`` here: Pulumi's schema analyzer reads these
+annotations as real types (``pulumi.provider.experimental``), and string annotations would
+make it fail. ``Required[...]`` marks what validation requires anyway, so the generated schema
+lists the same required inputs.
 """
 
-from __future__ import annotations
-
-from typing import Any, TypedDict
+from typing import Any, Required, TypedDict
 
 import pulumi
 
@@ -32,7 +35,7 @@ class ImageArgs(TypedDict, total=False):
 class ContainerArgs(TypedDict, total=False):
     instance_type: str
     """``lite``, ``basic``, ``standard-1`` … ``standard-4``."""
-    max_instances: int
+    max_instances: Required[int]
     """Upper bound of running container instances (at least 1)."""
     sleep_after: str
     """Idle time before a container is stopped, e.g. ``10m``."""
@@ -50,16 +53,16 @@ class InstancesArgs(TypedDict, total=False):
 
 
 class CustomDomainArgs(TypedDict, total=False):
-    hostname: str
+    hostname: Required[str]
     """A bare hostname, e.g. ``bento.example.com`` (no scheme, path or wildcard)."""
     zone_id: str
     zone_name: str
 
 
 class RouteArgs(TypedDict, total=False):
-    pattern: str
+    pattern: Required[str]
     """A Workers route pattern, e.g. ``example.com/ingest*``."""
-    zone_id: str
+    zone_id: Required[str]
 
 
 class RoutingArgs(TypedDict, total=False):
@@ -77,15 +80,15 @@ class AccessArgs(TypedDict, total=False):
 
 
 class BentoCloudflareArgs(TypedDict, total=False):
-    account_id: pulumi.Input[str]
+    account_id: Required[pulumi.Input[str]]
     """The Cloudflare account id."""
     pattern: str
     """``request`` (now), ``queue`` and ``durable-object`` (coming)."""
     worker_name: str
     """Worker script name; default ``<project>-<stack>``."""
-    bento: BentoArgs
+    bento: Required[BentoArgs]
     image: ImageArgs
-    container: ContainerArgs
+    container: Required[ContainerArgs]
     instances: InstancesArgs
     routing: RoutingArgs
     access: AccessArgs
