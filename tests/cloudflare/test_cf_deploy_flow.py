@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from cf_helpers import IMAGE_A, SCRIPT, app_inputs, worker_inputs
+from cf_helpers import IMAGE_A, IMAGE_B, SCRIPT, app_inputs, worker_inputs
 from emulator import CloudflareEmulator
 
 from bento_cf_component.cloudflare.container_application import ContainerApplicationProvider
@@ -103,3 +103,36 @@ def test_upload_update_never_resends_the_migration(emulator: CloudflareEmulator)
     assert second["containers"] == [{"class_name": "BentoContainer"}]
     assert updated["namespace_id"] == outs["namespace_id"]
     assert updated["migration_tag"] == "v1"
+
+
+def test_worker_only_change_makes_no_application_call(emulator: CloudflareEmulator) -> None:
+    worker = WorkerScriptProvider()
+    app_provider = ContainerApplicationProvider()
+    script_outs = worker.create(worker_inputs()).outs or {}
+    app = app_provider.create(app_inputs(script_outs["namespace_id"]))
+    emulator.clear_calls()
+
+    new_script = (
+        worker.update(SCRIPT, script_outs, worker_inputs(settings_json='{"pattern": "request"}')).outs or {}
+    )
+    app_news = app_provider.check(app.outs or {}, app_inputs(new_script["namespace_id"])).inputs
+
+    assert app_provider.diff(app.id, app.outs or {}, app_news).changes is False
+    assert not emulator.calls(path="/containers/")
+
+
+def test_numbers_arrive_as_floats_from_the_engine(emulator: CloudflareEmulator) -> None:
+    """Pulumi's wire format has only doubles; whole floats must behave as ints."""
+    namespace = emulator.seed_script(SCRIPT)
+    news = app_inputs(namespace.id, max_instances=3.0, rollout_step_percentage=50.0)
+    created = ContainerApplicationProvider().create(news)
+
+    assert emulator.calls("POST")[0].body["max_instances"] == 3
+    outs = (
+        ContainerApplicationProvider().update(created.id, created.outs or {}, {**news, "image": IMAGE_B}).outs
+    )
+    assert emulator.calls("POST", "/rollouts$")[0].body["step_percentage"] == 50
+    assert (
+        ContainerApplicationProvider().diff(created.id, outs or {}, {**news, "image": IMAGE_B}).changes
+        is False
+    )

@@ -195,3 +195,26 @@ def test_check_failures_never_contain_secret_values() -> None:
     failures = WorkerScriptProvider().check({}, news).failures
     assert failures
     assert all(SECRET_API_KEY not in f.reason and SECRET_TOKEN not in f.reason for f in failures)
+
+
+def test_emulator_refuses_a_bound_class_without_migration_as_cloudflare_does(
+    emulator: CloudflareEmulator,
+) -> None:
+    client = make_client()
+    with (
+        pytest.raises(CloudflareDeployError, match="10061") as raised,
+        cloudflare_errors("uploading", permission=SCRIPTS_WRITE),
+    ):
+        client.workers.scripts.update(
+            SCRIPT,
+            account_id=ACCOUNT,
+            metadata={
+                "main_module": "index.js",
+                "bindings": [
+                    {"type": "durable_object_namespace", "name": "B", "class_name": "BentoContainer"}
+                ],
+            },
+            files=[("index.js", b"export default {}", "application/javascript+module")],
+        )
+    assert_one_clean_line(raised.value)
+    assert SCRIPT not in emulator.scripts
