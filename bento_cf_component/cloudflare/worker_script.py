@@ -156,10 +156,11 @@ def _secret_values(props: Mapping[str, Any]) -> list[str]:
 
 def _workers_dev_url(client: Cloudflare, account_id: str, script_name: str) -> str:
     """``https://<script>.<account subdomain>.workers.dev``, or "" when the account has no subdomain."""
-    try:
-        subdomain = client.workers.subdomains.get(account_id=account_id).subdomain
-    except cloudflare.APIStatusError:
-        return ""
+    with cloudflare_errors("reading the account's workers.dev subdomain", permission=SCRIPTS_WRITE):
+        try:
+            subdomain = client.workers.subdomains.get(account_id=account_id).subdomain
+        except cloudflare.APIStatusError:
+            return ""  # no subdomain (or not readable): the URL is simply unknown
     return f"https://{script_name}.{subdomain}.workers.dev" if subdomain else ""
 
 
