@@ -218,3 +218,21 @@ def test_emulator_refuses_a_bound_class_without_migration_as_cloudflare_does(
         )
     assert_one_clean_line(raised.value)
     assert SCRIPT not in emulator.scripts
+
+
+def test_emulator_refuses_recreating_an_existing_class(emulator: CloudflareEmulator) -> None:
+    emulator.seed_script(SCRIPT, migration_tag="v1")
+    client = make_client()
+    recreate = {"old_tag": "v1", "new_tag": "v2", "steps": [{"new_sqlite_classes": ["BentoContainer"]}]}
+    with (
+        pytest.raises(CloudflareDeployError, match="already depended on") as raised,
+        cloudflare_errors("uploading", permission=SCRIPTS_WRITE),
+    ):
+        client.workers.scripts.update(
+            SCRIPT,
+            account_id=ACCOUNT,
+            metadata={"main_module": "index.js", "migrations": recreate},
+            files=[("index.js", b"export default {}", "application/javascript+module")],
+        )
+    assert_one_clean_line(raised.value)
+    assert emulator.scripts[SCRIPT].migration_tag == "v1"
