@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from bento_cf_component.cli.project import ProjectError, find_project
+from bento_cf_component.errors import BentoCfConfigError
 
 NAME = "plan"
+FORMATS = ("text", "json", "markdown")
 
 
 def register(commands: Any) -> None:
@@ -21,7 +23,17 @@ def register(commands: Any) -> None:
         "print the resources it declares. Nothing is deployed.",
     )
     add_stack_arguments(parser)
-    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON (same as --format json)")
+    parser.add_argument(
+        "--diff",
+        metavar="OLD.json",
+        help="compare with a previous `bento-cf plan --json` output and show what would change",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="text (default), json, or markdown (a pull-request comment; needs --diff)",
+    )
 
 
 def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,14 +44,64 @@ def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    output_format = _output_format(args)
+    # Read the old plan first: a bad file fails fast, before the (slow) plan runs.
+    old_document = _read_old_plan(args.diff) if args.diff else None
     planned = plan_stack(args)
     from bento_cf_component.cli.plan_render import render_json, render_text
 
-    render = render_json if args.json else render_text
-    print(
-        render(planned.recording, project=planned.project, stack=planned.stack, artifacts=planned.artifacts)
+    if old_document is None:
+        render = render_json if output_format == "json" else render_text
+        artifacts = planned.artifacts
+        print(render(planned.recording, project=planned.project, stack=planned.stack, artifacts=artifacts))
+        return 0
+
+    from bento_cf_component.cli import plan_diff
+
+    # The new side goes through the same JSON form as the old one, so both compare like for like.
+    new_document = json.loads(
+        render_json(planned.recording, project=planned.project, stack=planned.stack, artifacts=[])
     )
-    return 0
+    diff = plan_diff.diff_plans(old_document, new_document)
+    renderers = {
+        "text": plan_diff.render_diff_text,
+        "json": plan_diff.render_diff_json,
+        "markdown": plan_diff.render_diff_markdown,
+    }
+    print(renderers[output_format](diff), end="" if output_format == "markdown" else "\n")
+    return 0  # a diff is a report: changes are not a failure
+
+
+def _output_format(args: argparse.Namespace) -> str:
+    if args.json and args.format not in (None, "json"):
+        raise BentoCfConfigError([f"--json and --format {args.format} contradict each other; keep one"])
+    output_format: str = "json" if args.json else (args.format or "text")
+    if output_format == "markdown" and not args.diff:
+        raise BentoCfConfigError(
+            ["--format markdown renders a diff: add --diff OLD.json (a previous `bento-cf plan --json`)"]
+        )
+    return output_format
+
+
+def _read_old_plan(path_text: str) -> dict[str, Any]:
+    from bento_cf_component.cli.plan_diff import PlanDocumentError, read_plan_document
+
+    path = Path(path_text)
+    hint = "pass the saved output of `bento-cf plan --stack <stack> --json`"
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BentoCfConfigError([f"--diff {path_text}: no such file; {hint}"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BentoCfConfigError([f"--diff {path_text}: cannot read it ({exc}); {hint}"]) from None
+    except json.JSONDecodeError as exc:
+        raise BentoCfConfigError(
+            [f"--diff {path_text}: not JSON (line {exc.lineno}: {exc.msg}); {hint}"]
+        ) from None
+    try:
+        return read_plan_document(document)
+    except PlanDocumentError as exc:
+        raise BentoCfConfigError([f"--diff {path_text}: {exc}; {hint}"]) from None
 
 
 class PlannedStack:
