@@ -7,6 +7,7 @@ Inputs; everything else is checked eagerly so a bad value fails before any resou
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import pulumi
@@ -20,6 +21,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from bento_cf_component.cost.instance_types import INSTANCE_TYPES
 from bento_cf_component.worker.runtime_settings import RESERVED_BINDING_NAMES
 
 Pattern = Literal["request", "queue", "durable-object"]
@@ -150,9 +152,14 @@ def check_prebuilt_ref(ref: str) -> None:
         )
 
 
+# Concurrent limits per account (cloudflare-containers.md §4.2, containers/platform/limits.mdx).
+ACCOUNT_LIMITS = {"vcpu": Decimal(1500), "memory_gib": Decimal(6 * 1024), "disk_gb": Decimal(30_000)}
+_LIMIT_UNITS = {"vcpu": "vCPU", "memory_gib": "GiB of memory", "disk_gb": "GB of disk"}
+
+
 class ContainerSettings(_Strict):
     instance_type: InstanceType = "lite"
-    max_instances: int = Field(ge=1, le=1000)
+    max_instances: int = Field(ge=1)
     sleep_after: Annotated[str, AfterValidator(_duration)] = "10m"
     env: dict[EnvName, str] = Field(default_factory=dict)
     secrets: dict[EnvName, InputStr] = Field(default_factory=dict)
@@ -164,6 +171,17 @@ class ContainerSettings(_Strict):
             raise _error(
                 "env_clash", f"{', '.join(both)} is both in container.env and container.secrets", key="env"
             )
+        resources = INSTANCE_TYPES[self.instance_type]
+        for what, limit in ACCOUNT_LIMITS.items():
+            total = getattr(resources, what) * self.max_instances
+            if total > limit:
+                raise _error(
+                    "capacity",
+                    f"{self.max_instances} {self.instance_type} instances would need {total.normalize():f} "
+                    f"{_LIMIT_UNITS[what]} at full scale, over the account limit of {limit:f}; "
+                    "lower max_instances or pick a smaller instance_type",
+                    key="max_instances",
+                )
         reserved = sorted(set(self.secrets) & RESERVED_BINDING_NAMES)
         if reserved:
             raise _error(

@@ -173,3 +173,14 @@ def test_bento_source_exactly_one() -> None:
 def test_default_worker_name_is_valid() -> None:
     assert default_worker_name("My Project!!", "Prod") == "my-project-prod"
     assert len(default_worker_name("x" * 80, "dev")) <= 63
+
+
+def test_account_capacity_limits() -> None:
+    # standard-4 is 4 vCPU: 400 instances need 1,600 vCPU, over the 1,500 account limit.
+    [line] = problems(good(container={"max_instances": 400, "instance_type": "standard-4"}))
+    assert line.startswith("bento-cf:container.max_instances: 400 standard-4 instances would need 1600 vCPU")
+    assert "over the account limit of 1500" in line
+    ok = validate_settings(
+        good(container={"max_instances": 375, "instance_type": "standard-4"}), project="p", stack="s"
+    )
+    assert ok.container.max_instances == 375
