@@ -154,6 +154,7 @@ def main() -> None:
     if reason is not None:
         raise SystemExit(f"cannot run: {reason}")
 
+    load_before = os.getloadavg()[0]
     standin = BentoStandIn().start()
     try:
         with running_worker(
@@ -207,6 +208,8 @@ def main() -> None:
         "concurrency": args.concurrency,
         "concurrent_rps": {"direct": direct_rps, "worker": worker_rps},
         "machine": machine(),
+        # Other work on the machine shows up in the tails; the 1-minute load says how much.
+        "load_avg_1m": {"before": load_before, "after": os.getloadavg()[0]},
         "versions": versions(),
     }
     print(f"{'':10}{'p50 ms':>10}{'p99 ms':>10}{'mean ms':>10}{'seq req/s':>12}{'conc req/s':>12}")
@@ -226,6 +229,7 @@ def main() -> None:
         f"GET /ping through the Worker (no container): p50 {report['worker_ping_p50_ms']:.3f} ms, "
         f"p99 {report['worker_ping_p99_ms']:.3f} ms"
     )
+    print(f"1-min load average: {load_before:.2f} before, {report['load_avg_1m']['after']:.2f} after")
     print(json.dumps(report, indent=2))
 
 
