@@ -107,7 +107,9 @@ def fresh_worker(worker_bundle: WorkerBundle, standin: BentoStandIn) -> WorkerFa
     """A context manager starting a new workerd (no container started yet) with these settings."""
 
     def factory(
-        settings: RuntimeSettings = BASE_SETTINGS, *, text_bindings: dict[str, str] | None = None
+        settings: RuntimeSettings | dict[str, object] = BASE_SETTINGS,
+        *,
+        text_bindings: dict[str, str] | None = None,
     ) -> AbstractContextManager[RunningWorker]:
         bindings = {"BENTO_CF_ACCESS_TOKEN": TOKEN, **SECRETS} if text_bindings is None else text_bindings
         return running_worker(worker_bundle, settings, standin_url=standin.url, text_bindings=bindings)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from .bento_standin import BentoStandIn, Knobs, Reply
-from .conftest import SECRETS, TOKEN, WorkerFactory, bearer, call, settings_with
+from .conftest import BASE_SETTINGS, SECRETS, TOKEN, WorkerFactory, bearer, call, settings_with
 
 # Slack on top of the startup budget for workerd, the stand-in and the test client.
 BUDGET_SLACK_S = 1.5
@@ -223,3 +225,25 @@ def test_missing_secret_binding_is_500_naming_it_not_its_value(
     assert "DB_PASSWORD" in message
     assert SECRETS["API_KEY"] not in reply.body.decode()
     assert standin.starts == []
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        ({"extra": 1}, 'unknown key "extra"'),
+        ({"sleepAfter": "10 minutes"}, "sleepAfter"),
+        ({"instances": {"count": 0, "stickyHeader": None}}, "instances.count"),
+        ({"port": "4195"}, "port"),
+    ],
+)
+def test_settings_the_worker_cannot_use_are_500_naming_the_field(
+    fresh_worker: WorkerFactory, standin: BentoStandIn, change: dict[str, object], needle: str
+) -> None:
+    standin.reset()
+    with fresh_worker({**BASE_SETTINGS.to_dict(), **change}) as worker:
+        reply = call(worker.url, "POST", "/post", headers=bearer(), body=b"x")
+        ping = call(worker.url, "GET", "/ping")
+    assert reply.status == 500
+    assert needle in json.loads(reply.body)["message"]
+    assert ping.status == 500  # nothing is served on settings the Worker cannot trust
+    assert standin.requests == []

@@ -52,7 +52,7 @@ class RunningWorker:
 
 def start_worker(
     bundle: WorkerBundle,
-    settings: RuntimeSettings,
+    settings: RuntimeSettings | Mapping[str, object],
     *,
     standin_url: str,
     text_bindings: Mapping[str, str],
@@ -71,7 +71,8 @@ def start_worker(
                 "bundlePath": str(bundle_path),
                 "compatibilityDate": bundle.compatibility_date,
                 "compatibilityFlags": list(bundle.compatibility_flags),
-                "settings": settings.to_dict(),
+                # A raw mapping lets tests hand the Worker settings RuntimeSettings would refuse.
+                "settings": settings.to_dict() if isinstance(settings, RuntimeSettings) else dict(settings),
                 "textBindings": dict(text_bindings),
                 "standinUrl": standin_url,
                 "readyPath": str(ready_path),
@@ -107,7 +108,7 @@ def _wait_for_url(process: subprocess.Popen[bytes], ready_path: Path, log_path: 
 @contextlib.contextmanager
 def running_worker(
     bundle: WorkerBundle,
-    settings: RuntimeSettings,
+    settings: RuntimeSettings | Mapping[str, object],
     *,
     standin_url: str,
     text_bindings: Mapping[str, str],
