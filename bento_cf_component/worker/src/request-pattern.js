@@ -13,7 +13,7 @@ import {
 import { ROUTE, routeFor } from './routing.js';
 import { CONTAINER_BINDING, ConfigError } from './settings.js';
 
-const PING_METHODS = Object.freeze(['GET', 'HEAD']);
+const PROBE_METHODS = Object.freeze(['GET', 'HEAD']);
 
 export async function handleRequestPattern(request, env, settings) {
   const url = new URL(request.url);
@@ -31,7 +31,7 @@ export async function handleRequestPattern(request, env, settings) {
 
 /** Liveness of the Worker itself: no container is touched. */
 function ping(request) {
-  if (!PING_METHODS.includes(request.method)) return methodNotAllowed(PING_METHODS);
+  if (!PROBE_METHODS.includes(request.method)) return methodNotAllowed(PROBE_METHODS);
   return new Response(request.method === 'HEAD' ? null : 'pong', {
     headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
   });
@@ -42,7 +42,7 @@ function ping(request) {
  * startup budget) and asks Bento's /ready. 200 when Bento says ready, else 503 + Retry-After.
  */
 async function ready(request, env, settings) {
-  if (!PING_METHODS.includes(request.method)) return methodNotAllowed(PING_METHODS);
+  if (!PROBE_METHODS.includes(request.method)) return methodNotAllowed(PROBE_METHODS);
   const denied = await checkAccess(request, settings, env);
   if (denied !== null) return denied;
 
