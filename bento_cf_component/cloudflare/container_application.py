@@ -5,7 +5,8 @@ its namespace instead of blindly creating one:
 
 create  1. refuse an empty namespace id (no API call);
         2. list applications; one already bound to our namespace (state lost, an interrupted run,
-           a wrangler deploy) is adopted and brought to the desired configuration;
+           a wrangler deploy) is adopted and brought to the desired configuration; one of our name
+           bound to another namespace is a conflict, reported with its fix (never a second app);
         3. otherwise ``applications.create`` (as wrangler does: ``scheduling_policy: "default"``,
            ``instances: 0``, ``max_instances``, ``durable_objects: {namespace_id}``, ``constraints``);
            if Cloudflare answers ``DURABLE_OBJECT_ALREADY_HAS_APPLICATION`` (a race), adopt instead.
@@ -242,12 +243,23 @@ def _pick(allowed: tuple[_T, ...], value: object, key: str) -> _T:
 
 def find_application(client: Cloudflare, account_id: str, namespace_id: str) -> Live | None:
     """The application bound to this namespace, if any (there can be only one)."""
+    return _find(client, account_id, namespace_id, name=None)[0]
+
+
+def _find(
+    client: Cloudflare, account_id: str, namespace_id: str, *, name: str | None
+) -> tuple[Live | None, Live | None]:
+    """(the application bound to our namespace, an application of that name bound elsewhere)."""
+    bound: Live | None = None
+    same_name: Live | None = None
     with cloudflare_errors("listing container applications", permission=CONTAINERS_WRITE):
         for app in client.containers.applications.list(account_id=account_id):
             live = Live.of(app)
             if live.namespace_id == namespace_id:
-                return live
-    return None
+                bound = bound or live
+            elif name is not None and live.name == name:
+                same_name = same_name or live
+    return bound, same_name
 
 
 def get_application(client: Cloudflare, account_id: str, application_id: str) -> Live | None:
@@ -285,7 +297,16 @@ def converge(client: Cloudflare, live: Live, desired: Desired) -> str | None:
 
 def create_or_adopt(client: Cloudflare, desired: Desired) -> tuple[str, str | None]:
     """(application id, rollout id) after making sure exactly one application serves the namespace."""
-    existing = find_application(client, desired.account_id, desired.namespace_id)
+    existing, same_name = _find(client, desired.account_id, desired.namespace_id, name=desired.name)
+    if existing is None and same_name is not None:
+        # Adopting it is impossible (the namespace link cannot be changed) and a second application of
+        # the same name would make every later lookup by name ambiguous; wrangler refuses this too.
+        raise CloudflareDeployError(
+            f"container application '{desired.name}' already exists ({same_name.id}) but serves Durable "
+            f"Object namespace {same_name.namespace_id}, not this Worker's {desired.namespace_id}; delete "
+            f"it (wrangler containers delete {same_name.id}) or give this application another name, "
+            "then re-run"
+        )
     if existing is None:
         created_id, conflicting_id = _create(client, desired)
         if created_id is not None:

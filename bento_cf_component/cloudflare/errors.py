@@ -16,8 +16,11 @@ from dataclasses import dataclass
 
 import cloudflare
 
+from bento_cf_component.cloudflare.error_codes import explain
+
 SCRIPTS_WRITE = "Workers Scripts Write"
 CONTAINERS_WRITE = "Workers Containers Write"
+QUEUES_WRITE = "Queues Write"
 
 _MAX_DETAIL = 240
 _MASK = "[secret]"
@@ -36,10 +39,17 @@ class ApiErrorDetail:
 
 
 def error_details(exc: cloudflare.APIError) -> list[ApiErrorDetail]:
-    """The ``errors`` entries of a Cloudflare envelope (``{"success": false, "errors": [...]}``)."""
+    """The ``errors`` entries of a Cloudflare envelope (``{"success": false, "errors": [...]}``).
+
+    The containers API has also answered with a bare ``{"error": "VALIDATE_INPUT"}`` body
+    (workers-sdk#9846); that becomes one entry without a code.
+    """
     body = exc.body
     if not isinstance(body, dict):
         return []
+    bare = body.get("error")
+    if isinstance(bare, str) and "errors" not in body:
+        return [ApiErrorDetail(code=None, message=bare)]
     raw = body.get("errors")
     if not isinstance(raw, list):
         return []
@@ -145,6 +155,9 @@ def describe(exc: cloudflare.APIError, *, action: str, permission: str, secrets:
             f"{action} failed: Cloudflare had a server error ({status}, {said}) and retries ran out; "
             "re-run later (each step is safe to repeat)"
         )
+    known = explain((d.code, d.message) for d in error_details(exc))
+    if known is not None:
+        return f"{action} failed: {known.happened} ({status}, {said}); {known.fix}"
     return f"{action} failed: Cloudflare answered {status} ({said})"
 
 

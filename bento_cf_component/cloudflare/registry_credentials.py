@@ -1,10 +1,11 @@
 """``RegistryCredentials``: short-lived push credentials for ``registry.cloudflare.com``.
 
-``image_tag`` is the trigger: credentials are minted (``containers.registries.credentials.generate``)
-when the resource is created and again only when an input changes — in practice when the image
-tag changes, i.e. right before the push that needs them. An unchanged re-run keeps the old
-(possibly expired) credentials and pushes nothing. The password is a secret output. Delete does
-nothing on the account: the credentials simply expire.
+Credentials are minted (``containers.registries.credentials.generate``) when the resource is
+created, when an input changes — in practice the image tag, i.e. right before the push that needs
+them — and when the stored ones have expired or expire within ``REFRESH_MARGIN``: a re-run after a
+failed or late push then gets fresh credentials (``diff`` compares ``expires_at`` with now). While
+they are fresh and the tag is unchanged, a re-run mints nothing. The password is a secret output.
+Delete does nothing on the account: the credentials simply expire.
 """
 
 from __future__ import annotations
@@ -35,6 +36,25 @@ INPUT_KEYS = ("account_id", "image_tag", "registry", "expiration_minutes")
 REPLACE_KEYS = ("account_id", "registry")
 DEFAULTS: dict[str, Any] = {"registry": REGISTRY, "expiration_minutes": 30}
 MAX_EXPIRATION_MINUTES = 24 * 60
+REFRESH_MARGIN = timedelta(minutes=10)
+"""Credentials with less than this left are minted again: a build and push must fit in what remains."""
+
+
+def needs_refresh(expires_at: object, now: datetime, expiration_minutes: int) -> bool:
+    """True when stored credentials are missing, unreadable, expired or about to expire.
+
+    The margin is at most half the lifetime, so short-lived credentials are not re-minted forever.
+    """
+    if not isinstance(expires_at, str) or not expires_at:
+        return True
+    try:
+        expiry = datetime.fromisoformat(expires_at)
+    except ValueError:
+        return True
+    if expiry.tzinfo is None:
+        expiry = expiry.replace(tzinfo=UTC)
+    margin = min(REFRESH_MARGIN, timedelta(minutes=expiration_minutes) / 2)
+    return expiry - now <= margin
 
 
 class RegistryCredentialsProvider(ResourceProvider):
@@ -66,7 +86,10 @@ class RegistryCredentialsProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changes = changed_keys(olds, news, INPUT_KEYS)
         replaces = [key for key in changes if key in REPLACE_KEYS]
-        return DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=False)
+        minutes = news.get("expiration_minutes")
+        lifetime = int(minutes) if isinstance(minutes, int | float) and not isinstance(minutes, bool) else 30
+        stale = needs_refresh(olds.get("expires_at"), datetime.now(UTC), lifetime)
+        return DiffResult(changes=bool(changes) or stale, replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         outs = self._mint(props)

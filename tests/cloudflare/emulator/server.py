@@ -12,8 +12,17 @@ Error answers and where their codes come from (see docs/cloudflare.md, "Error co
   §3.1, code per distilled-cloudflare); ``legacy_error_dialect`` switches to the older form,
   code 1000 with a JSON-encoded message naming the existing application (Alchemy v1).
 * ``1609 Container application not found`` (reference §3.1), HTTP 404.
-* ``10079`` migration tag precondition failed and ``10061`` class/binding migration errors —
-  the messages real uploads answer with, as recorded by public projects that met them.
+* ``10079`` "Actor migration tag precondition failed, got tag '…' when expected tag is '…'", HTTP
+  412 — an upload whose ``old_tag`` is not the live tag (workers-sdk#705 for the code; the message
+  and the 412 as recorded by public projects that met it).
+* ``10061`` "Cannot create binding for class … not currently configured to implement Durable
+  Objects" — a bound class no migration created (workers-sdk#10246).
+* ``10074`` "Cannot apply new-sqlite-class migration to class … already depended on by existing
+  Durable Objects" — a migration re-creating a live class (public projects' deploy logs).
+* ``VALIDATE_INPUT`` as a bare ``{"error": "VALIDATE_INPUT"}`` body, HTTP 400 — an application the
+  API refuses for input/limit reasons (workers-sdk#9846): here an unknown instance type or
+  ``max_instances`` above ``max_instances_limit``.
+* Queues: see queues.py.
 * ``10007`` Worker not found, ``10000`` authentication error (401/403), ``7003`` no route.
 * Faults injected by tests: 429 with ``Retry-After``, 5xx.
 * Code ``0`` with an ``emulator:`` message marks a request that breaks the API contract as the
@@ -36,23 +45,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from emulator.failure import ApiFailure
+from emulator.queues import QueuesEmulator, QueueState
+
 API_PREFIX = "/client/v4"
 SCRIPTS = "scripts"
 CONTAINERS = "containers"
-ALL_SCOPES = frozenset({SCRIPTS, CONTAINERS})
+QUEUES = "queues"
+ALL_SCOPES = frozenset({SCRIPTS, CONTAINERS, QUEUES})
 STEP_PERCENTAGES = {5, 10, 20, 25, 50, 100}
 INSTANCE_TYPES = {"lite", "basic", "standard-1", "standard-2", "standard-3", "standard-4"}
 NOW = "2026-10-01T00:00:00Z"
-
-
-class ApiFailure(Exception):
-    """An error answer: HTTP status plus Cloudflare's ``errors`` list."""
-
-    def __init__(self, status: int, code: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.errors = [{"code": code, "message": message}]
-        self.headers = headers or {}
 
 
 @dataclass
@@ -99,7 +102,7 @@ class Namespace:
     hidden_for: int = 0  # list calls for which this namespace is not visible yet
 
 
-class CloudflareEmulator:
+class CloudflareEmulator(QueuesEmulator):
     """State + HTTP server. Use ``start()``/``stop()`` (the pytest fixture does)."""
 
     def __init__(self, token: str = "test-token") -> None:
@@ -112,6 +115,9 @@ class CloudflareEmulator:
         self.rollouts: list[dict[str, Any]] = []
         self._app_hidden: dict[str, int] = {}  # application id -> list calls it stays invisible for
         self.subdomain: str | None = "bento-test"
+        self.queues: dict[str, QueueState] = {}
+        self.max_instances_limit = 100
+        """Above this, create answers VALIDATE_INPUT ("input/limits reasons", workers-sdk#9846)."""
         self.namespace_hidden_lists = 0
         """How many namespace-list calls a freshly created namespace stays invisible for."""
         self.legacy_error_dialect = False
@@ -243,7 +249,8 @@ class CloudflareEmulator:
                 return 200, _envelope(result), {}
             except ApiFailure as failure:
                 record.status = failure.status
-                return failure.status, _failure_envelope(failure.errors), failure.headers
+                payload = {"error": str(failure)} if failure.bare else _failure_envelope(failure.errors)
+                return failure.status, payload, failure.headers
 
     def _dispatch(
         self, method: str, path: str, query: dict[str, list[str]], headers: dict[str, str], body: Any
@@ -260,6 +267,7 @@ class CloudflareEmulator:
 
     def _route(self, method: str, path: str) -> tuple[str, Callable[..., Any], dict[str, str]] | None:
         acct = r"^/accounts/(?P<account>[^/]+)"
+        consumer = r"/queues/(?P<queue>[^/]+)/consumers/(?P<consumer>[^/]+)$"
         routes: list[tuple[str, str, str, Callable[..., Any]]] = [
             ("GET", acct + r"/workers/scripts$", SCRIPTS, self._list_scripts),
             ("PUT", acct + r"/workers/scripts/(?P<script>[^/]+)$", SCRIPTS, self._upload_script),
@@ -288,6 +296,13 @@ class CloudflareEmulator:
                 CONTAINERS,
                 self._registry_credentials,
             ),
+            ("GET", acct + r"/queues$", QUEUES, self._list_queues),
+            ("GET", acct + r"/queues/(?P<queue>[^/]+)$", QUEUES, self._get_queue),
+            ("GET", acct + r"/queues/(?P<queue>[^/]+)/consumers$", QUEUES, self._list_consumers),
+            ("POST", acct + r"/queues/(?P<queue>[^/]+)/consumers$", QUEUES, self._create_consumer),
+            ("GET", acct + consumer, QUEUES, self._get_consumer),
+            ("PUT", acct + consumer, QUEUES, self._update_consumer),
+            ("DELETE", acct + consumer, QUEUES, self._delete_consumer),
         ]
         for route_method, pattern, scope, handler in routes:
             match = re.match(pattern, path)
@@ -461,7 +476,9 @@ class CloudflareEmulator:
             raise ApiFailure(400, 0, "emulator: only scheduling_policy 'default' is emulated")
         instance_type = body["configuration"].get("instance_type")
         if instance_type is not None and instance_type not in INSTANCE_TYPES:
-            raise ApiFailure(400, 0, f"emulator: unknown instance_type {instance_type!r}")
+            raise ApiFailure(400, None, "VALIDATE_INPUT", bare=True)
+        if not isinstance(body["max_instances"], int) or body["max_instances"] > self.max_instances_limit:
+            raise ApiFailure(400, None, "VALIDATE_INPUT", bare=True)
         namespace_id = (body.get("durable_objects") or {}).get("namespace_id")
         if namespace_id is not None:
             namespace = self.namespaces.get(namespace_id)
@@ -589,7 +606,7 @@ def _apply_migrations(old: Script | None, migrations: Any) -> tuple[dict[str, bo
     old_tag = migrations.get("old_tag")
     if (old_tag or None) != current_tag:
         raise ApiFailure(
-            400,
+            412,
             10079,
             f"Actor migration tag precondition failed, got tag '{old_tag or ''}' when expected tag is "
             f"'{current_tag or ''}'. Please make sure the tags match and try again.",
@@ -607,9 +624,9 @@ def _apply_migrations(old: Script | None, migrations: Any) -> tuple[dict[str, bo
                     flag = "new-sqlite-class" if sqlite else "new-class"
                     raise ApiFailure(
                         400,
-                        10061,
-                        f"Cannot apply {flag} migration to class {class_name} that is already depended on "
-                        "by existing Durable Objects",
+                        10074,
+                        f"Cannot apply {flag} migration to class '{class_name}' that is already depended "
+                        "on by existing Durable Objects",
                     )
                 classes[class_name] = sqlite
     return classes, migrations.get("new_tag")
