@@ -15,7 +15,7 @@ import yaml
 from schema_harness import ROOT, TOKEN, resolve, schema
 
 EXAMPLE = ROOT / "examples" / "yaml" / "Pulumi.yaml"
-JSON_TYPES = {
+JSON_TYPES: dict[str, type | tuple[type, ...]] = {
     "string": str,
     "integer": int,
     "boolean": bool,
