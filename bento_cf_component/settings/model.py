@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictInt,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -159,7 +160,7 @@ _LIMIT_UNITS = {"vcpu": "vCPU", "memory_gib": "GiB of memory", "disk_gb": "GB of
 
 class ContainerSettings(_Strict):
     instance_type: InstanceType = "lite"
-    max_instances: int = Field(ge=1)
+    max_instances: StrictInt = Field(ge=1)
     sleep_after: Annotated[str, AfterValidator(_duration)] = "10m"
     env: dict[EnvName, str] = Field(default_factory=dict)
     secrets: dict[EnvName, InputStr] = Field(default_factory=dict)
@@ -191,7 +192,7 @@ class ContainerSettings(_Strict):
 
 
 class InstancesSettings(_Strict):
-    count: int = Field(default=1, ge=1)
+    count: StrictInt = Field(default=1, ge=1)
     sticky_header: str | None = None
 
     @model_validator(mode="after")
@@ -274,6 +275,12 @@ class AccessSettings(_Strict):
                 "(or set access.public: true to serve without one)",
                 key="token",
             )
+        if isinstance(self.token, str) and any(ch.isspace() for ch in self.token):
+            raise _error(
+                "token",
+                "must not contain whitespace (clients send it as Authorization: Bearer <token>)",
+                key="token",
+            )
         if self.public and self.token is not None:
             raise _error("token", "access.public is true but a token is set; remove one of them", key="token")
         return self
@@ -312,13 +319,13 @@ class QueueSettings(_Strict):
     dead_letter_queue: QueueName | None = None
     """Default ``<worker>-dlq``."""
     create_dead_letter_queue: bool = True
-    max_batch_size: int = Field(default=10, ge=1, le=100)
-    max_batch_timeout: int = Field(default=5, ge=0, le=60)
+    max_batch_size: StrictInt = Field(default=10, ge=1, le=100)
+    max_batch_timeout: StrictInt = Field(default=5, ge=0, le=60)
     """Seconds to wait for a full batch."""
-    max_retries: int = Field(default=3, ge=0, le=100)
-    retry_delay: int = Field(default=0, ge=0, le=43_200)
+    max_retries: StrictInt = Field(default=3, ge=0, le=100)
+    retry_delay: StrictInt = Field(default=0, ge=0, le=43_200)
     """Seconds before a failed batch is retried (at most 12 h)."""
-    max_concurrency: int | None = Field(default=None, ge=1, le=250)
+    max_concurrency: StrictInt | None = Field(default=None, ge=1, le=250)
     """Unset: scale to the platform maximum."""
     ingest_path: UrlPath = "/ingest"
 
@@ -369,7 +376,7 @@ class TenantSettings(_Strict):
     source: Literal["path", "header", "hostname"] = "path"
     path_prefix: UrlPath = "/t"
     header: str = "x-tenant-id"
-    hostname_label: int = Field(default=0, ge=0, le=10)
+    hostname_label: StrictInt = Field(default=0, ge=0, le=10)
     pattern: str = _DEFAULT_TENANT_PATTERN
     """Allowed tenant keys (a regular expression over ASCII; anchored)."""
     allow_list: list[str] | None = None

@@ -41,10 +41,11 @@ def args_from_stack_config() -> BentoCloudflareArgs:
         if value is not None:
             args[key] = value
 
+    _reject_plain_secrets(args)
     token = _read("access_token")
     if token is not None:
         access = dict(args.get("access") or {})
-        access["token"] = pulumi.Output.secret(str(token))
+        access["token"] = pulumi.Output.secret(_checked_token(str(token)))
         args["access"] = access
 
     secrets = _read("secrets")
@@ -61,6 +62,42 @@ def args_from_stack_config() -> BentoCloudflareArgs:
         container["secrets"] = {name: pulumi.Output.secret(str(v)) for name, v in secrets.items()}
         args["container"] = container
     return cast(BentoCloudflareArgs, args)
+
+
+def _checked_token(token: str) -> str:
+    """The value is known here (config is decrypted before the program runs): check its shape."""
+    key = f"{CONFIG_NAMESPACE}:access_token"
+    if not token:
+        raise BentoCfConfigError(
+            [f"{key}: must not be empty — set it with: pulumi config set --secret {key} <token>"]
+        )
+    if any(ch.isspace() for ch in token):
+        raise BentoCfConfigError(
+            [f"{key}: must not contain whitespace (clients send it as Authorization: Bearer <token>)"]
+        )
+    return token
+
+
+def _reject_plain_secrets(args: dict[str, Any]) -> None:
+    """Secrets written inside plain objects would sit unencrypted in the stack file."""
+    access = args.get("access")
+    if isinstance(access, dict) and "token" in access:
+        raise BentoCfConfigError(
+            [
+                f"{CONFIG_NAMESPACE}:access.token: a token does not belong in plain config; set it with: "
+                f"pulumi config set --secret {CONFIG_NAMESPACE}:access_token <token>"
+            ]
+        )
+    container = args.get("container")
+    if isinstance(container, dict) and "secrets" in container:
+        names = container["secrets"] if isinstance(container["secrets"], dict) else {}
+        example = next(iter(names), "API_KEY")
+        raise BentoCfConfigError(
+            [
+                f"{CONFIG_NAMESPACE}:container.secrets: secrets do not belong in plain config; set each "
+                f"with: pulumi config set --secret --path {CONFIG_NAMESPACE}:secrets.{example} <value>"
+            ]
+        )
 
 
 def _read(key: str) -> Any:

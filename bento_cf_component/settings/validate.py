@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -31,6 +31,8 @@ def validate_settings(args: Mapping[str, Any], *, project: str, stack: str) -> C
     """Validate ``args`` (Python args or stack config); raise ``BentoCfConfigError`` on bad input."""
     data = dict(args)
     data.setdefault("worker_name", default_worker_name(project, stack))
+    # Validated in place (not by a default factory) so its errors carry the `access` location.
+    data.setdefault("access", {})
     try:
         return ComponentSettings.model_validate(data)
     except ValidationError as exc:
@@ -38,7 +40,8 @@ def validate_settings(args: Mapping[str, Any], *, project: str, stack: str) -> C
 
 
 def _describe(error: Mapping[str, Any]) -> str:
-    loc = tuple(str(part) for part in error["loc"])
+    # pydantic marks a failing dict key with a trailing "[key]"; the key itself names the setting.
+    loc = tuple(str(part) for part in error["loc"] if part != "[key]")
     ctx = error.get("ctx") or {}
     if isinstance(ctx.get("key"), str):
         loc = loc + tuple(ctx["key"].split("."))
@@ -73,18 +76,37 @@ def _how_to_set(loc: Sequence[str]) -> str:
     return f"set it with: pulumi config set{flag} {CONFIG_NAMESPACE}:{path} <value>"
 
 
+# Words users reach for that string similarity would not map to the right field.
+_SYNONYMS = {"file": "config", "path": "config", "zone": "zone_id", "token": "access_token"}
+
+
 def _did_you_mean(loc: Sequence[str]) -> str:
     """Suggest the closest known field name for a typo."""
     model: type[BaseModel] | None = ComponentSettings
     for part in loc[:-1]:
+        if part.isdigit():  # an index into a list of models: stay on the item's model
+            continue
         field = model.model_fields.get(part) if model else None
-        annotation = field.annotation if field else None
-        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+        model = _model_of(field.annotation) if field else None
     if model is None:
         return ""
+    synonym = _SYNONYMS.get(loc[-1])
+    if synonym in model.model_fields:
+        return f"; did you mean {synonym!r}?"
     close = difflib.get_close_matches(loc[-1], list(model.model_fields), n=1)
     known = ", ".join(sorted(model.model_fields))
     return f"; did you mean {close[0]!r}?" if close else f"; known settings: {known}"
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside ``Model``, ``Model | None`` or ``list[Model]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for inner in get_args(annotation):
+        found = _model_of(inner)
+        if found is not None:
+            return found
+    return None
 
 
 def _short(value: Any) -> str:
