@@ -109,9 +109,20 @@ def _one_line(text: str, secrets: Iterable[str]) -> str:
     return flat if len(flat) <= _MAX_DETAIL else flat[: _MAX_DETAIL - 1] + "…"
 
 
+def _plain(message: str) -> str:
+    """A JSON-encoded message (the code-1000 dialect) reduced to its error name: never raw JSON."""
+    try:
+        value: object = json.loads(message)
+    except ValueError:
+        return message
+    if isinstance(value, dict) and isinstance(value.get("error"), str):
+        return str(value["error"])
+    return "an unreadable error detail" if isinstance(value, dict | list) else message
+
+
 def _cloudflare_said(exc: cloudflare.APIError, secrets: Iterable[str]) -> str:
     parts = [
-        f"{d.code}: {d.message}" if d.code is not None else d.message
+        f"{d.code}: {_plain(d.message)}" if d.code is not None else _plain(d.message)
         for d in error_details(exc)
         if d.message or d.code is not None
     ]

@@ -74,10 +74,11 @@ class Fault:
     method: str
     path: re.Pattern[str]
     status: int
-    code: int
+    code: int | None
     message: str
     headers: dict[str, str]
     remaining: int
+    bare: bool = False
 
 
 @dataclass
@@ -153,14 +154,17 @@ class CloudflareEmulator(QueuesEmulator):
         path: str,
         *,
         status: int,
-        code: int,
+        code: int | None,
         message: str,
         times: int = 1,
         headers: dict[str, str] | None = None,
+        bare: bool = False,
     ) -> None:
         """Answer the next ``times`` matching requests (path regex, searched) with this error."""
         with self._lock:
-            self._faults.append(Fault(method, re.compile(path), status, code, message, headers or {}, times))
+            self._faults.append(
+                Fault(method, re.compile(path), status, code, message, headers or {}, times, bare)
+            )
 
     def calls(self, method: str | None = None, path: str | None = None) -> list[Recorded]:
         """Recorded requests, filtered by method and a path regex (searched)."""
@@ -322,7 +326,9 @@ class CloudflareEmulator(QueuesEmulator):
         for fault in self._faults:
             if fault.remaining > 0 and fault.method == method and fault.path.search(path):
                 fault.remaining -= 1
-                raise ApiFailure(fault.status, fault.code, fault.message, dict(fault.headers))
+                raise ApiFailure(
+                    fault.status, fault.code, fault.message, dict(fault.headers), bare=fault.bare
+                )
 
     # ----------------------------------------------------------------- workers
     def _list_scripts(self, _p: dict[str, str], _q: Any, _b: Any) -> list[dict[str, Any]]:
