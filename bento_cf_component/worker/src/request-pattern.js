@@ -30,7 +30,7 @@ export async function handleRequestPattern(request, env, settings) {
 }
 
 /** Liveness of the Worker itself: no container is touched. */
-function ping(request) {
+export function ping(request) {
   if (!PROBE_METHODS.includes(request.method)) return methodNotAllowed(PROBE_METHODS);
   return new Response(request.method === 'HEAD' ? null : 'pong', {
     headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
@@ -41,7 +41,7 @@ function ping(request) {
  * Readiness of the instance this request would be served by: starts it if needed (within the
  * startup budget) and asks Bento's /ready. 200 when Bento says ready, else 503 + Retry-After.
  */
-async function ready(request, env, settings) {
+export async function ready(request, env, settings) {
   if (!PROBE_METHODS.includes(request.method)) return methodNotAllowed(PROBE_METHODS);
   const denied = await checkAccess(request, settings, env);
   if (denied !== null) return denied;
@@ -71,7 +71,7 @@ async function input(request, env, settings) {
 }
 
 /** Sends `outgoing` to the instance chosen for `request`; errors become 502/503 responses. */
-async function callInstance(env, settings, request, outgoing) {
+export async function callInstance(env, settings, request, outgoing) {
   const namespace = env?.[CONTAINER_BINDING];
   if (namespace === undefined || typeof namespace.idFromName !== 'function') {
     throw new ConfigError(`binding ${CONTAINER_BINDING} is missing or not a Durable Object namespace`);
