@@ -40,14 +40,17 @@ def run(args: argparse.Namespace) -> int:
 
     parts = select_component(planned.recording, planned.stack, args.component)
     to_stdout = args.out == "-"
-    if args.out and not to_stdout:
+    if to_stdout:
+        # Paths relative to here: where `> wrangler.jsonc` most likely puts the file.
+        out_path = Path.cwd() / DEFAULT_FILE
+    elif args.out:
         out_path = Path(args.out).resolve()
     else:
         out_path = planned.program_dir / BUILD_ROOT / planned.stack / parts.name / DEFAULT_FILE
     exported = wrangler_config(
         parts, program_dir=planned.program_dir, stack=planned.stack, out_dir=out_path.parent
     )
-    text = exported.render(out_path.name if not to_stdout else DEFAULT_FILE)
+    text = exported.render(out_path.name)
     if to_stdout:
         sys.stdout.write(text)
         return 0
