@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pulumi
 import yaml
 
 from bento_cf_component.bento import BentoCheckResult, check_bento_config
@@ -46,4 +47,6 @@ def load_checked_bento(
     result = check_bento_config(text, origin=origin, pattern=settings.pattern, declared_env=declared)
     if not result.ok:
         raise BentoCfConfigError(str(problem) for problem in result.problems)
+    for warning in result.warnings:
+        pulumi.log.warn(str(warning))
     return CheckedBento(text=text, origin=origin, result=result)

@@ -53,7 +53,10 @@ class DeclaredCore:
     outputs: PatternOutputs
 
 
-def base_runtime_settings(settings: ComponentSettings, bento: CheckedBento) -> RuntimeSettings:
+def base_runtime_settings(
+    settings: ComponentSettings, bento: CheckedBento, **pattern_fields: Any
+) -> RuntimeSettings:
+    """The settings every pattern shares; ``pattern_fields`` are the pattern's own sections."""
     result = bento.result
     return RuntimeSettings(
         pattern=settings.pattern,
@@ -69,6 +72,7 @@ def base_runtime_settings(settings: ComponentSettings, bento: CheckedBento) -> R
         sleep_after=settings.container.sleep_after,
         env_vars=dict(sorted(settings.container.env.items())),
         secret_env_names=tuple(sorted(settings.container.secrets)),
+        **pattern_fields,
     )
 
 

@@ -77,13 +77,71 @@ class AccessArgs(TypedDict, total=False):
     """Serve without a bearer token. Off by default: a token is required."""
     token: pulumi.Input[str]
     """The bearer token clients must send (a secret)."""
+    admin_token: pulumi.Input[str]
+    """Bearer token for the per-tenant admin endpoint (durable-object pattern; a secret)."""
+
+
+class QueueArgs(TypedDict, total=False):
+    """Queue pattern: consumer settings use wrangler's names."""
+
+    name: str
+    """The main queue; default ``<worker>-queue``."""
+    create: bool
+    """False: use an existing queue called ``name``."""
+    dead_letter_queue: str
+    """Default ``<worker>-dlq``."""
+    create_dead_letter_queue: bool
+    max_batch_size: int
+    """1-100 (default 10)."""
+    max_batch_timeout: int
+    """Seconds, at most 60 (default 5)."""
+    max_retries: int
+    """At most 100 (default 3)."""
+    retry_delay: int
+    """Seconds before a failed batch is retried (default 0)."""
+    max_concurrency: int
+    """1-250; unset scales to the platform maximum."""
+    ingest_path: str
+    """Where producers POST messages on the Worker (default ``/ingest``)."""
+
+
+class ScheduleArgs(TypedDict, total=False):
+    cron: Required[str]
+    """A 5-field cron expression (UTC)."""
+    path: str
+    """Bento path to POST to on each tick; default the http_server path."""
+
+
+class KeepWarmArgs(TypedDict, total=False):
+    tenants: Required[list[str]]
+    interval: str
+    """How often to ping each listed tenant's container (shorter than sleep_after)."""
+
+
+class TenantArgs(TypedDict, total=False):
+    """Durable-object pattern: where the tenant key comes from and which keys are allowed."""
+
+    source: str
+    """``path`` (default), ``header`` or ``hostname``."""
+    path_prefix: str
+    """With source path: ``/t/<tenant>/…`` (default ``/t``)."""
+    header: str
+    """With source header (default ``x-tenant-id``)."""
+    hostname_label: int
+    """With source hostname: which label, 0 = leftmost."""
+    pattern: str
+    """Allowed tenant keys, an anchored regular expression."""
+    allow_list: list[str]
+    env_name: str
+    """Env var carrying the tenant id into its container (default ``TENANT_ID``)."""
+    keep_warm: KeepWarmArgs
 
 
 class BentoCloudflareArgs(TypedDict, total=False):
     account_id: Required[pulumi.Input[str]]
     """The Cloudflare account id."""
     pattern: str
-    """``request`` (now), ``queue`` and ``durable-object`` (coming)."""
+    """``request`` (default), ``queue`` or ``durable-object``."""
     worker_name: str
     """Worker script name; default ``<project>-<stack>``."""
     bento: Required[BentoArgs]
@@ -92,3 +150,6 @@ class BentoCloudflareArgs(TypedDict, total=False):
     instances: InstancesArgs
     routing: RoutingArgs
     access: AccessArgs
+    queue: QueueArgs
+    schedule: ScheduleArgs
+    tenant: TenantArgs

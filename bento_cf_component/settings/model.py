@@ -265,6 +265,8 @@ class RoutingSettings(_Strict):
 class AccessSettings(_Strict):
     public: bool = False
     token: InputStr | None = None
+    admin_token: InputStr | None = None
+    """Bearer token for the per-tenant admin endpoint (durable-object pattern); unset = disabled."""
 
     @model_validator(mode="after")
     def _token(self) -> AccessSettings:

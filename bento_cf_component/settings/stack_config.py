@@ -28,8 +28,11 @@ _PLAIN_KEYS = (
     "instances",
     "routing",
     "access",
+    "queue",
+    "schedule",
+    "tenant",
 )
-_SECRET_KEYS = ("access_token", "secrets")
+_SECRET_KEYS = ("access_token", "admin_token", "secrets")
 
 
 def args_from_stack_config() -> BentoCloudflareArgs:
@@ -45,7 +48,13 @@ def args_from_stack_config() -> BentoCloudflareArgs:
     token = _read("access_token")
     if token is not None:
         access = dict(args.get("access") or {})
-        access["token"] = pulumi.Output.secret(_checked_token(str(token)))
+        access["token"] = pulumi.Output.secret(_checked_token(str(token), key="access_token"))
+        args["access"] = access
+
+    admin_token = _read("admin_token")
+    if admin_token is not None:
+        access = dict(args.get("access") or {})
+        access["admin_token"] = pulumi.Output.secret(_checked_token(str(admin_token), key="admin_token"))
         args["access"] = access
 
     secrets = _read("secrets")
@@ -64,9 +73,9 @@ def args_from_stack_config() -> BentoCloudflareArgs:
     return cast(BentoCloudflareArgs, args)
 
 
-def _checked_token(token: str) -> str:
+def _checked_token(token: str, *, key: str) -> str:
     """The value is known here (config is decrypted before the program runs): check its shape."""
-    key = f"{CONFIG_NAMESPACE}:access_token"
+    key = f"{CONFIG_NAMESPACE}:{key}"
     if not token:
         raise BentoCfConfigError(
             [f"{key}: must not be empty — set it with: pulumi config set --secret {key} <token>"]
@@ -81,7 +90,7 @@ def _checked_token(token: str) -> str:
 def _reject_plain_secrets(args: dict[str, Any]) -> None:
     """Secrets written inside plain objects would sit unencrypted in the stack file."""
     access = args.get("access")
-    if isinstance(access, dict) and "token" in access:
+    if isinstance(access, dict) and ({"token", "admin_token"} & set(access)):
         raise BentoCfConfigError(
             [
                 f"{CONFIG_NAMESPACE}:access.token: a token does not belong in plain config; set it with: "
