@@ -14,6 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
+from bento_cf_component.worker.queue_runtime import (
+    QueueRuntime,
+    ScheduleRuntime,
+    queue_from_dict,
+    queue_pattern_problems,
+    schedule_from_dict,
+)
+
 # The Worker's binding names (docs/architecture.md, "Contract: the Worker's bindings").
 SETTINGS_BINDING = "BENTO_CF_SETTINGS"
 CONTAINER_BINDING = "BENTO_CONTAINER"
@@ -54,6 +62,10 @@ class RuntimeSettings:
     env_vars: Mapping[str, str] = field(default_factory=dict)
     secret_env_names: tuple[str, ...] = ()
     """Each is read from the Worker secret binding of the same name and passed as that env var."""
+    queue: QueueRuntime | None = None
+    """Required with pattern ``queue``, absent otherwise (worker/queue_runtime.py)."""
+    schedule: ScheduleRuntime | None = None
+    """Pattern ``queue`` only: POST ``{}`` to this path on a cron trigger."""
 
     def __post_init__(self) -> None:
         problems = _problems(self)
@@ -79,6 +91,8 @@ class RuntimeSettings:
             "sleepAfter": self.sleep_after,
             "envVars": dict(self.env_vars),
             "secretEnvNames": list(self.secret_env_names),
+            **({"queue": self.queue.to_dict()} if self.queue is not None else {}),
+            **({"schedule": self.schedule.to_dict()} if self.schedule is not None else {}),
         }
 
     def to_json(self) -> str:
@@ -102,6 +116,8 @@ class RuntimeSettings:
             sleep_after=data["sleepAfter"],
             env_vars=dict(data["envVars"]),
             secret_env_names=tuple(data["secretEnvNames"]),
+            queue=queue_from_dict(data.get("queue")),
+            schedule=schedule_from_dict(data.get("schedule")),
         )
 
 
@@ -141,6 +157,15 @@ def _problems(s: RuntimeSettings) -> list[str]:
     both = sorted(set(s.env_vars) & set(s.secret_env_names))
     if both:
         problems.append(f"{', '.join(both)} is both a plain env var and a secret; keep one")
+    taken = RESERVED_BINDING_NAMES | set(s.secret_env_names)
+    problems += queue_pattern_problems(
+        pattern=s.pattern,
+        queue=s.queue,
+        schedule=s.schedule,
+        input_path=s.input_path,
+        input_methods=s.input_methods,
+        taken_names=taken,
+    )
     return problems
 
 

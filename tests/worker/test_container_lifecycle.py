@@ -193,12 +193,13 @@ def test_unknown_pattern_is_500_with_a_clear_message(
     fresh_worker: WorkerFactory, standin: BentoStandIn
 ) -> None:
     standin.reset()
-    with fresh_worker(settings_with(pattern="queue")) as worker:
+    # A pattern no Worker build knows (RuntimeSettings would refuse it, so a raw mapping).
+    with fresh_worker({**BASE_SETTINGS.to_dict(), "pattern": "streaming"}) as worker:
         reply = call(worker.url, "POST", "/post", headers=bearer(), body=b"x")
     assert reply.status == 500
     body = json.loads(reply.body)
     assert body["error"] == "worker_misconfigured"
-    assert 'pattern "queue" is not supported' in body["message"]
+    assert 'pattern "streaming" is not supported' in body["message"]
 
 
 def test_bearer_mode_without_token_binding_fails_closed(

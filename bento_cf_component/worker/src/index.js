@@ -1,15 +1,17 @@
 // Worker entry point: exports the fetch handler and the container class BentoContainer.
 // Everything deployment-specific comes from the JSON binding BENTO_CF_SETTINGS.
 
+import { consumeQueueBatch, handleQueuePattern, runSchedule } from './queue-pattern.js';
 import { handleRequestPattern } from './request-pattern.js';
 import { badGateway, misconfigured } from './responses.js';
 import { assertSupportedPattern, ConfigError, loadSettings } from './settings.js';
 
 export { BentoContainer } from './container.js';
 
-// One handler per deployment pattern; queue and durable-object join later.
+// One handler per deployment pattern; durable-object joins later.
 const PATTERN_HANDLERS = Object.freeze({
   request: handleRequestPattern,
+  queue: handleQueuePattern,
 });
 
 export default {
@@ -28,4 +30,8 @@ export default {
       return badGateway();
     }
   },
+
+  // The queue pattern's consumer and cron trigger (src/queue-pattern.js).
+  queue: consumeQueueBatch,
+  scheduled: runSchedule,
 };

@@ -1,12 +1,15 @@
 // Runtime settings from the JSON binding BENTO_CF_SETTINGS (contract: docs/architecture.md).
 // Parsed and validated once per isolate; every problem found is named in one ConfigError.
 
+import { QUEUE_KEYS, queueProblems, queueSettings } from './settings-queue.js';
+import { TENANT_KEYS, tenantProblems, tenantSettings } from './settings-tenant.js';
+
 export const SETTINGS_BINDING = 'BENTO_CF_SETTINGS';
 export const ACCESS_TOKEN_BINDING = 'BENTO_CF_ACCESS_TOKEN';
 export const CONTAINER_BINDING = 'BENTO_CONTAINER';
 
-// Patterns this Worker build serves; queue and durable-object come later.
-export const SUPPORTED_PATTERNS = Object.freeze(['request']);
+// Patterns this Worker build serves.
+export const SUPPORTED_PATTERNS = Object.freeze(['request', 'queue', 'durable-object']);
 
 const KNOWN_KEYS = Object.freeze([
   'access',
@@ -60,7 +63,7 @@ export function validateSettings(raw) {
   const isInt = (value, min, max) => Number.isInteger(value) && value >= min && value <= max;
 
   for (const key of Object.keys(raw)) {
-    if (!KNOWN_KEYS.includes(key)) problems.push(`unknown key "${key}"`);
+    if (!KNOWN_KEYS.includes(key) && !QUEUE_KEYS.includes(key) && !TENANT_KEYS.includes(key)) problems.push(`unknown key "${key}"`);
   }
   for (const key of KNOWN_KEYS) {
     if (!(key in raw)) problems.push(`missing key "${key}"`);
@@ -121,6 +124,8 @@ export function validateSettings(raw) {
       if (Object.hasOwn(envVars, name)) problems.push(`${name} is in both envVars and secretEnvNames`);
     }
   }
+  problems.push(...queueProblems(raw));
+  problems.push(...tenantProblems(raw));
   if (problems.length > 0) throw settingsError(problems);
 
   return deepFreeze({
@@ -136,6 +141,8 @@ export function validateSettings(raw) {
     sleepAfter: raw.sleepAfter,
     envVars: { ...envVars },
     secretEnvNames: [...secretNames],
+    ...queueSettings(raw),
+    ...tenantSettings(raw),
   });
 }
 
