@@ -236,7 +236,7 @@ SECRETS = {"API_KEY": API_KEY, "DB_PASS": DB_PASS}
 PYTHON_ERRORS = {
     "max-instances-zero": _python_args(container={"max_instances": 0, "secrets": SECRETS}),
     "count-over-max": _python_args(instances={"count": 3}),
-    "pattern-queue": _python_args(pattern="queue"),
+    "pattern-unknown": _python_args(pattern="batch"),
     "reserved-secret-name": _python_args(
         container={"max_instances": 2, "secrets": {"BENTO_CF_SETTINGS": API_KEY}}
     ),
