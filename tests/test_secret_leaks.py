@@ -105,9 +105,13 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+DECRYPTED = {"bento-cf:access_token": TOKEN, "API_KEY": API_KEY, "DB_PASS": DB_PASS}
+"""What the stack's ``secure:`` values decrypt to (tests may rotate them)."""
+
+
 def decrypt(value: str, key: str) -> str:
     """A ``[secret]`` placeholder (or a map of them) replaced by a recognisable real value."""
-    known = {"bento-cf:access_token": TOKEN, "API_KEY": API_KEY, "DB_PASS": DB_PASS}
+    known = DECRYPTED
     if value == project_module.SECRET_PLACEHOLDER:
         return known.get(key, f"{MARK}-{key}-value")
     document = json.loads(value)
@@ -217,6 +221,34 @@ def test_cli_output_never_leaks(
     assert code == 0, captured.err
     assert "[secret]" in captured.out or command[0] == "cost"
     assert MARK not in captured.out + captured.err
+    assert not artifact_leaks(project)
+
+
+def test_plan_diff_and_export_never_leak(
+    project: Path,
+    decrypted: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A reviewer's view: a diff after rotating every secret, and the exported wrangler config."""
+    assert main(["plan", "--stack", "dev", "--cwd", str(project), "--json"]) == 0
+    old = project / "old-plan.json"
+    old.write_text(capsys.readouterr().out)
+    monkeypatch.setitem(DECRYPTED, "bento-cf:access_token", f"{MARK}-rotated-token")
+    monkeypatch.setitem(DECRYPTED, "API_KEY", f"{MARK}-rotated-api-key")
+    stack_file = project / "stacks" / "Pulumi.dev.yaml"
+    stack_file.write_text(stack_file.read_text().replace("max_instances: 2", "max_instances: 3"))
+    for fmt in ("text", "json", "markdown"):
+        code = main(["plan", "--stack", "dev", "--cwd", str(project), "--diff", str(old), "--format", fmt])
+        captured = capsys.readouterr()
+        assert code == 0, captured.err
+        assert "max_instances" in captured.out  # the diff did see the change
+        assert MARK not in captured.out + captured.err, fmt
+    assert any("rotated" in v for v in decrypted)
+    code = main(["export", "wrangler", "--stack", "dev", "--cwd", str(project), "--out", "-"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "API_KEY" in captured.out and MARK not in captured.out + captured.err
     assert not artifact_leaks(project)
 
 
