@@ -30,7 +30,7 @@ export function authorizationIsOurs(settings) {
 }
 
 // Hash both sides so the comparison takes the same time whatever the lengths and contents.
-async function tokensEqual(given, expected) {
+export async function tokensEqual(given, expected) {
   const [a, b] = await Promise.all([digest(given), digest(expected)]);
   let difference = 0;
   for (let i = 0; i < a.length; i++) difference |= a[i] ^ b[i];

@@ -5,21 +5,24 @@ import { consumeQueueBatch, handleQueuePattern, runSchedule } from './queue-patt
 import { handleRequestPattern } from './request-pattern.js';
 import { badGateway, misconfigured } from './responses.js';
 import { assertSupportedPattern, ConfigError, loadSettings } from './settings.js';
+import { handleTenantPattern } from './tenant-pattern.js';
 
-export { BentoContainer } from './container.js';
+// container.js's class, plus the per-tenant behaviour the durable-object pattern switches on.
+export { BentoContainer } from './tenant-container.js';
 
-// One handler per deployment pattern; durable-object joins later.
+// One handler per deployment pattern.
 const PATTERN_HANDLERS = Object.freeze({
   request: handleRequestPattern,
   queue: handleQueuePattern,
+  'durable-object': handleTenantPattern,
 });
 
 export default {
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
     try {
       const settings = loadSettings(env);
       assertSupportedPattern(settings);
-      return await PATTERN_HANDLERS[settings.pattern](request, env, settings);
+      return await PATTERN_HANDLERS[settings.pattern](request, env, settings, ctx);
     } catch (error) {
       if (error instanceof ConfigError) {
         console.error(`bento-cf Worker misconfigured: ${error.message}`);
