@@ -6,6 +6,8 @@ Dynamic providers are pickled and run in another process, so every provider meth
 
 from __future__ import annotations
 
+import logging
+import logging
 import os
 
 from cloudflare import Cloudflare
@@ -19,16 +21,53 @@ BASE_URL_ENV = "CLOUDFLARE_BASE_URL"
 MAX_RETRIES = 4
 """Retries of 408/409/429/5xx and connection errors, by the SDK (Retry-After honoured up to 60 s)."""
 TIMEOUT_SECONDS = 60.0
+SDK_REQUEST_LOGGER = "cloudflare._base_client"
+"""Logs every request's options at DEBUG (CLOUDFLARE_LOG=debug) — upload metadata with secret values."""
+
+
+class RedactRequestOptions(logging.Filter):
+    """Keeps the SDK's debug line but drops its arguments: they carry ``secret_text`` bindings."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith("Request options"):
+            record.msg = "Request options: [not logged: they can carry secret values]"
+            record.args = ()
+        return True
+
+
+def _redact_sdk_request_logs() -> None:
+    logger = logging.getLogger(SDK_REQUEST_LOGGER)
+    if not any(isinstance(f, RedactRequestOptions) for f in logger.filters):
+        logger.addFilter(RedactRequestOptions())
+
+
+class _RedactRequestOptions(logging.Filter):
+    """The SDK logs each request's options at DEBUG — the upload metadata with every secret_text
+    value among them. Keep the line (it says a request was made), drop its arguments."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith("Request options"):
+            record.msg = "Request options: [redacted by bento-cf: they carry secret bindings]"
+            record.args = None
+        return True
+
+
+_REDACT = _RedactRequestOptions()
+# Filters on a logger apply only to records logged on that very logger, so it goes on the SDK's.
+_SDK_LOGGER = logging.getLogger("cloudflare._base_client")
 
 
 def make_client() -> Cloudflare:
     """Return a fresh SDK client: token from the environment, bounded retries."""
+    if _REDACT not in _SDK_LOGGER.filters:
+        _SDK_LOGGER.addFilter(_REDACT)
     token = os.environ.get(API_TOKEN_ENV, "").strip()
     if not token:
         raise CloudflareDeployError(
             f"{API_TOKEN_ENV} is not set: export an API token with the 'Workers Scripts Write' and "
             "'Workers Containers Write' permissions for the account before running pulumi"
         )
+    _redact_sdk_request_logs()
     base_url = os.environ.get(BASE_URL_ENV, "").strip() or None
     client = Cloudflare(
         api_token=token,

@@ -47,7 +47,8 @@ def _describe(error: Mapping[str, Any]) -> str:
         loc = loc + tuple(ctx["key"].split("."))
     key = f"{CONFIG_NAMESPACE}:{'.'.join(loc)}" if loc else CONFIG_NAMESPACE
     kind = error["type"]
-    secret = any(loc[: len(p)] == p for p in _SECRET_PATHS)
+    # A value at a secret path, or an object that contains one (e.g. a token given as `access`).
+    secret = any(loc[: len(p)] == p or p[: len(loc)] == loc for p in _SECRET_PATHS)
     shown = "" if secret or kind == "missing" else f" (got {_short(error.get('input'))})"
 
     if kind == "missing":
