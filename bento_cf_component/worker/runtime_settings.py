@@ -21,6 +21,7 @@ from bento_cf_component.worker.queue_runtime import (
     queue_pattern_problems,
     schedule_from_dict,
 )
+from bento_cf_component.worker.tenant_runtime import KeepWarmRuntime, TenantRuntime, durable_object_problems
 
 # The Worker's binding names (docs/architecture.md, "Contract: the Worker's bindings").
 SETTINGS_BINDING = "BENTO_CF_SETTINGS"
@@ -66,6 +67,13 @@ class RuntimeSettings:
     """Required with pattern ``queue``, absent otherwise (worker/queue_runtime.py)."""
     schedule: ScheduleRuntime | None = None
     """Pattern ``queue`` only: POST ``{}`` to this path on a cron trigger."""
+    tenant: TenantRuntime | None = None
+    """Required with pattern ``durable-object``, absent otherwise (worker/tenant_runtime.py)."""
+    ws_path: str | None = None
+    """Pattern ``durable-object``: WebSocket upgrades on this path go to Bento's ``ws_path``."""
+    admin_path: str | None = None
+    """Pattern ``durable-object``: the per-tenant state endpoint (needs ``BENTO_CF_ADMIN_TOKEN``)."""
+    keep_warm: KeepWarmRuntime | None = None
 
     def __post_init__(self) -> None:
         problems = _problems(self)
@@ -93,6 +101,10 @@ class RuntimeSettings:
             "secretEnvNames": list(self.secret_env_names),
             **({"queue": self.queue.to_dict()} if self.queue is not None else {}),
             **({"schedule": self.schedule.to_dict()} if self.schedule is not None else {}),
+            **({"tenant": self.tenant.to_dict()} if self.tenant is not None else {}),
+            **({"wsPath": self.ws_path} if self.ws_path is not None else {}),
+            **({"adminPath": self.admin_path} if self.admin_path is not None else {}),
+            **({"keepWarm": self.keep_warm.to_dict()} if self.keep_warm is not None else {}),
         }
 
     def to_json(self) -> str:
@@ -118,6 +130,10 @@ class RuntimeSettings:
             secret_env_names=tuple(data["secretEnvNames"]),
             queue=queue_from_dict(data.get("queue")),
             schedule=schedule_from_dict(data.get("schedule")),
+            tenant=TenantRuntime.from_dict(data["tenant"]) if data.get("tenant") is not None else None,
+            ws_path=data.get("wsPath"),
+            admin_path=data.get("adminPath"),
+            keep_warm=KeepWarmRuntime.from_dict(data["keepWarm"]) if data.get("keepWarm") else None,
         )
 
 
@@ -165,6 +181,17 @@ def _problems(s: RuntimeSettings) -> list[str]:
         input_path=s.input_path,
         input_methods=s.input_methods,
         taken_names=taken,
+    )
+    problems += durable_object_problems(
+        pattern=s.pattern,
+        tenant=s.tenant,
+        ws_path=s.ws_path,
+        admin_path=s.admin_path,
+        keep_warm=s.keep_warm,
+        input_path=s.input_path,
+        env_vars=s.env_vars,
+        secret_env_names=s.secret_env_names,
+        sleep_after=s.sleep_after,
     )
     return problems
 
