@@ -1,28 +1,17 @@
 """``BentoCloudflare``: Bento on Cloudflare Containers behind a Worker, as one Pulumi component."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import pulumi
 
-from bento_cf_component.errors import BentoCfConfigError
-from bento_cf_component.patterns.bento_input import load_checked_bento
-from bento_cf_component.patterns.request import declare_request_pattern
-from bento_cf_component.settings import BentoCloudflareArgs, validate_settings
-from bento_cf_component.settings.validate import CONFIG_NAMESPACE
+from bento_cf_component.patterns.bento_input import CheckedBento, load_checked_bento
+from bento_cf_component.patterns.container_worker import PatternOutputs
+from bento_cf_component.settings import BentoCloudflareArgs, ComponentSettings, validate_settings
 
 TYPE_TOKEN = "bento-cf:index:BentoCloudflare"
 # Rendered artifacts (image context, Worker bundle) live here, relative to the project root,
 # so paths in resource inputs are the same on every machine.
 BUILD_ROOT = Path(".bento-cf")
-
-_COMING = {
-    "queue": "the queue pattern is not available yet (coming in a later release); use pattern: request",
-    "durable-object": (
-        "the durable-object pattern is not available yet (coming in a later release); use pattern: request"
-    ),
-}
 
 
 class BentoCloudflare(pulumi.ComponentResource):
@@ -40,6 +29,10 @@ class BentoCloudflare(pulumi.ComponentResource):
     """The container application id."""
     namespace_id: pulumi.Output[str]
     """The Durable Object namespace id of the container class."""
+    queue_name: pulumi.Output[str | None]
+    """Queue pattern: the queue producers send to (bind other Workers to it)."""
+    dead_letter_queue_name: pulumi.Output[str | None]
+    """Queue pattern: where messages go after max_retries."""
 
     def __init__(
         self,
@@ -49,24 +42,24 @@ class BentoCloudflare(pulumi.ComponentResource):
     ) -> None:
         # Validate everything before registering anything: bad input leaves nothing half-deployed.
         settings = validate_settings(args, project=pulumi.get_project(), stack=pulumi.get_stack())
-        if settings.pattern in _COMING:
-            raise BentoCfConfigError([f"{CONFIG_NAMESPACE}:pattern: {_COMING[settings.pattern]}"])
-        bento = load_checked_bento(settings)
+        # The durable-object pattern hands each container its tenant id, so the config may use it.
+        tenant_env = {settings.tenant_settings.env_name} if settings.pattern == "durable-object" else set()
+        extra_env = frozenset(tenant_env)
+        bento = load_checked_bento(settings, extra_env=extra_env)
 
         super().__init__(TYPE_TOKEN, name, {}, opts)
-        outputs = declare_request_pattern(
-            name,
-            settings=settings,
-            bento=bento,
-            build_dir=BUILD_ROOT / pulumi.get_stack() / name,
-            parent=self,
-        )
+        outputs = _declare_pattern(name, settings, bento, parent=self)
         self.url = outputs.url
         self.urls = outputs.urls
         self.worker_name = pulumi.Output.from_input(settings.worker_name)
         self.image_ref = outputs.image_ref
         self.application_id = outputs.application_id
         self.namespace_id = outputs.namespace_id
+        is_queue = settings.pattern == "queue"
+        self.queue_name = pulumi.Output.from_input(settings.queue_name if is_queue else None)
+        self.dead_letter_queue_name = pulumi.Output.from_input(
+            settings.dead_letter_queue_name if is_queue else None
+        )
         self.register_outputs(
             {
                 "url": self.url,
@@ -75,5 +68,27 @@ class BentoCloudflare(pulumi.ComponentResource):
                 "image_ref": self.image_ref,
                 "application_id": self.application_id,
                 "namespace_id": self.namespace_id,
+                "queue_name": self.queue_name,
+                "dead_letter_queue_name": self.dead_letter_queue_name,
             }
         )
+
+
+def _declare_pattern(
+    name: str, settings: ComponentSettings, bento: CheckedBento, *, parent: pulumi.Resource
+) -> PatternOutputs:
+    """Each pattern module chooses its parts; imported on use so one pattern loads only its code."""
+    build_dir = BUILD_ROOT / pulumi.get_stack() / name
+    if settings.pattern == "queue":
+        from bento_cf_component.patterns.queue import declare_queue_pattern
+
+        return declare_queue_pattern(name, settings=settings, bento=bento, build_dir=build_dir, parent=parent)
+    if settings.pattern == "durable-object":
+        from bento_cf_component.patterns.tenant import declare_tenant_pattern
+
+        return declare_tenant_pattern(
+            name, settings=settings, bento=bento, build_dir=build_dir, parent=parent
+        )
+    from bento_cf_component.patterns.request import declare_request_pattern
+
+    return declare_request_pattern(name, settings=settings, bento=bento, build_dir=build_dir, parent=parent)

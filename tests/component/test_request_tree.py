@@ -197,16 +197,6 @@ def test_bad_input_declares_nothing(project: Path) -> None:
     assert record_declarations(declare).resources == []
 
 
-@pytest.mark.parametrize("pattern", ["queue", "durable-object"])
-def test_coming_patterns_are_refused(project: Path, pattern: str) -> None:
-    component_args = args(pattern=pattern)
-    del component_args["instances"]
-    with pytest.raises(BentoCfConfigError) as caught:
-        plan(component_args)
-    [line] = caught.value.problems
-    assert line.startswith("bento-cf:pattern: the ") and "not available yet" in line
-
-
 def test_undeclared_env_var_in_bento_config(project: Path) -> None:
     component_args = args()
     component_args["container"] = {"max_instances": 3}

@@ -1,0 +1,99 @@
+"""The queue pattern: producers → Cloudflare Queue → the Worker's ``queue()`` → Bento, in batches.
+
+Order on the account: queues exist before the script that binds them; the consumer is
+registered only after a script that exports ``queue()`` is live; a cron trigger (optional)
+likewise waits for the script.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+import pulumi_cloudflare as cloudflare
+
+from bento_cf_component.cloudflare.queue_consumer import QueueConsumer
+from bento_cf_component.patterns.bento_input import CheckedBento
+from bento_cf_component.patterns.container_worker import (
+    PatternOutputs,
+    base_runtime_settings,
+    declare_container_worker,
+)
+from bento_cf_component.settings.model import ComponentSettings
+from bento_cf_component.worker.queue_runtime import QueueRuntime, ScheduleRuntime
+
+QUEUE_BINDING = "BENTO_QUEUE"
+
+
+def declare_queue_pattern(
+    name: str,
+    *,
+    settings: ComponentSettings,
+    bento: CheckedBento,
+    build_dir: Path,
+    parent: pulumi.Resource,
+) -> PatternOutputs:
+    queue = settings.queue_settings
+    child = pulumi.ResourceOptions(parent=parent)
+    created: list[pulumi.Resource] = []
+    if queue.create:
+        created.append(
+            cloudflare.Queue(
+                f"{name}-queue", account_id=settings.account_id, queue_name=settings.queue_name, opts=child
+            )
+        )
+    if queue.create_dead_letter_queue:
+        created.append(
+            cloudflare.Queue(
+                f"{name}-dlq",
+                account_id=settings.account_id,
+                queue_name=settings.dead_letter_queue_name,
+                opts=child,
+            )
+        )
+
+    schedule = settings.schedule
+    runtime = base_runtime_settings(
+        settings,
+        bento,
+        queue=QueueRuntime(
+            binding=QUEUE_BINDING,
+            ingest_path=queue.ingest_path,
+            retry_delay_seconds=queue.retry_delay,
+        ),
+        schedule=ScheduleRuntime(path=schedule.path or bento.result.input_path) if schedule else None,
+    )
+    core = declare_container_worker(
+        name,
+        settings=settings,
+        bento=bento,
+        runtime=runtime,
+        build_dir=build_dir,
+        parent=parent,
+        extra_bindings=[{"type": "queue", "name": QUEUE_BINDING, "queue_name": settings.queue_name}],
+        script_depends_on=created,
+    )
+
+    after_script = pulumi.ResourceOptions(parent=parent, depends_on=[core.script, *created])
+    QueueConsumer(
+        f"{name}-consumer",
+        account_id=settings.account_id,
+        queue_name=settings.queue_name,
+        script_name=core.script.script_name,
+        dead_letter_queue=settings.dead_letter_queue_name,
+        batch_size=queue.max_batch_size,
+        max_wait_time_ms=queue.max_batch_timeout * 1000,
+        max_retries=queue.max_retries,
+        retry_delay=queue.retry_delay,
+        max_concurrency=queue.max_concurrency,
+        opts=after_script,
+    )
+    if schedule is not None:
+        cloudflare.WorkersCronTrigger(
+            f"{name}-schedule",
+            account_id=settings.account_id,
+            script_name=core.script.script_name,
+            schedules=[cloudflare.WorkersCronTriggerScheduleArgs(cron=schedule.cron)],
+            opts=after_script,
+        )
+    return core.outputs
