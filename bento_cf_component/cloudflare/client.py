@@ -7,7 +7,6 @@ Dynamic providers are pickled and run in another process, so every provider meth
 from __future__ import annotations
 
 import logging
-import logging
 import os
 
 from cloudflare import Cloudflare
