@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from .websocket_standin import WsEvent, serve_websocket
+
 STANDIN_PREFIX = "/__standin/"
 INSTANCE_HEADER = "x-standin-instance"
 
@@ -48,6 +50,10 @@ class Knobs:
     input_methods: tuple[str, ...] = ("POST",)
     reply: Reply | None = None
     """None: echo the request back."""
+    ws_path: str = "/post/ws"
+    """Bento's http_server ws_path: a WebSocket echo (tests/worker/websocket_standin.py)."""
+    max_running: int | None = None
+    """More containers than this at once: the start fails as with max_instances reached."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,9 @@ class BentoStandIn:
         self.knobs = Knobs()
         self.starts: list[StartRecord] = []
         self.requests: list[ReceivedRequest] = []
+        self.running: set[str] = set()
+        self.refused_starts: list[str] = []
+        self.ws_events: list[WsEvent] = []
         self.first_body_chunk = threading.Event()
         self._lock = threading.Lock()
         self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
@@ -95,11 +104,33 @@ class BentoStandIn:
             self.knobs = knobs or Knobs()
             self.starts.clear()
             self.requests.clear()
+            self.running.clear()
+            self.refused_starts.clear()
+            self.ws_events.clear()
             self.first_body_chunk.clear()
 
     def record_start(self, record: StartRecord) -> None:
         with self._lock:
             self.starts.append(record)
+
+    def admit_start(self, record: StartRecord) -> bool:
+        """Record a start unless max_running containers already run (then refused: False)."""
+        with self._lock:
+            limit = self.knobs.max_running
+            if limit is not None and record.instance not in self.running and len(self.running) >= limit:
+                self.refused_starts.append(record.instance)
+                return False
+            self.running.add(record.instance)
+            self.starts.append(record)
+            return True
+
+    def record_stop(self, instance: str) -> None:
+        with self._lock:
+            self.running.discard(instance)
+
+    def record_ws(self, event: WsEvent) -> None:
+        with self._lock:
+            self.ws_events.append(event)
 
     def record_request(self, request: ReceivedRequest) -> None:
         with self._lock:
@@ -137,6 +168,9 @@ def _handler_for(standin: BentoStandIn) -> type[BaseHTTPRequestHandler]:
                 return
             knobs = standin.knobs
             instance = self.headers.get(INSTANCE_HEADER, "")
+            if path == knobs.ws_path and self.headers.get("Upgrade", "").lower() == "websocket":
+                serve_websocket(self, instance, standin.record_ws)
+                return
             body = self._read_body(notify=path == knobs.input_path)
             headers = {k.lower(): v for k, v in self.headers.items() if k.lower() != INSTANCE_HEADER}
             standin.record_request(ReceivedRequest(instance, self.command, self.path, headers, body))
@@ -161,15 +195,19 @@ def _handler_for(standin: BentoStandIn) -> type[BaseHTTPRequestHandler]:
             body = self._read_body(notify=False)
             if path == f"{STANDIN_PREFIX}start":
                 start = json.loads(body)
-                standin.record_start(StartRecord(start["instance"], start["env"], time.monotonic()))
+                admitted = standin.admit_start(StartRecord(start["instance"], start["env"], time.monotonic()))
                 knobs = standin.knobs
                 answer = {
+                    "noInstance": not admitted,
                     "port": knobs.port,
                     "listenAfterMs": int(knobs.listen_after_s * 1000),
                     "neverListen": knobs.never_listen,
                     "exitCode": knobs.exit_code,
                 }
                 self._send(200, [("Content-Type", "application/json")], json.dumps(answer).encode())
+            elif path == f"{STANDIN_PREFIX}stop":
+                standin.record_stop(json.loads(body)["instance"])
+                self._send(200, [], b"")
             else:
                 self._send(404, [], b"")
 

@@ -57,8 +57,12 @@ def start_worker(
     standin_url: str,
     text_bindings: Mapping[str, str],
     workdir: Path,
+    persist_dir: Path | None = None,
 ) -> RunningWorker:
-    """Start the harness and wait for its URL (http://127.0.0.1:<port>/)."""
+    """Start the harness and wait for its URL (http://127.0.0.1:<port>/).
+
+    ``persist_dir``: keep Durable Object storage there, so a second harness finds it again.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     bundle_path = workdir / bundle.main_module
     bundle_path.write_text(bundle.content, encoding="utf-8")
@@ -76,6 +80,7 @@ def start_worker(
                 "textBindings": dict(text_bindings),
                 "standinUrl": standin_url,
                 "readyPath": str(ready_path),
+                "persistDir": str(persist_dir) if persist_dir is not None else None,
             }
         ),
         encoding="utf-8",

@@ -63,9 +63,10 @@ export async function handleTenantPattern(request, env, settings, ctx) {
 async function ready(request, env, settings, tenant, target) {
   if (!PROBE_METHODS.includes(request.method)) return methodNotAllowed(PROBE_METHODS);
   const response = await callTenant(env, settings, tenant, probeRequest(new Request(target), '/ready'));
+  // Our own 503 (capacity, not up in time) says why; pass it on.
+  if (response.status === 503 && response.headers.has('retry-after') && isOurs(response)) return response;
   await response.body?.cancel();
   if (response.ok) return jsonResponse(200, { ready: true, tenant });
-  if (response.status === 503 && response.headers.has('retry-after') && isOurs(response)) return response;
   return jsonResponse(
     503,
     { ready: false, error: 'not_ready', message: 'Bento is not ready yet' },

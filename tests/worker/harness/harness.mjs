@@ -3,7 +3,7 @@
 //   node harness.mjs CONFIG.json
 //
 // CONFIG: { workerDir, bundlePath, compatibilityDate, compatibilityFlags, settings,
-//           textBindings: {NAME: value}, standinUrl, readyPath }
+//           textBindings: {NAME: value}, standinUrl, readyPath, persistDir? }
 // Writes {"url": "..."} to readyPath once ready (stdout is left to workerd's logs), then serves
 // until stdin closes or SIGTERM.
 
@@ -40,6 +40,8 @@ const mf = new Miniflare({
     ...config.textBindings,
   },
   durableObjects: { BENTO_CONTAINER: { className: 'BentoContainer', useSQLite: true } },
+  // Optional: Durable Object storage on disk, so a restarted harness finds it again.
+  ...(config.persistDir ? { durableObjectsPersist: config.persistDir } : {}),
 });
 
 let closing = false;

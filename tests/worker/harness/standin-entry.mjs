@@ -12,6 +12,8 @@ import worker, { BentoContainer as ProductionBentoContainer } from './index.js';
 export default worker;
 
 const NOT_LISTENING = 'the container is not listening';
+// What the runtime reports when max_instances are all in use (see @cloudflare/containers).
+const NO_INSTANCE = 'there is no container instance that can be provided to this durable object';
 
 class StandInContainer {
   constructor(baseUrl, instance) {
@@ -40,7 +42,8 @@ class StandInContainer {
     })
       .then(response => response.json())
       .then(knobs => {
-        if (knobs.exitCode !== null) this.stopped(new Error(`container exited with unexpected exit code: ${knobs.exitCode}`));
+        if (knobs.noInstance) this.stopped(new Error(NO_INSTANCE)); // over the stand-in's max running
+        else if (knobs.exitCode !== null) this.stopped(new Error(`container exited with unexpected exit code: ${knobs.exitCode}`));
         return { ...knobs, startedAt };
       });
     // Avoid an unhandled rejection if nobody is monitoring yet.
@@ -67,6 +70,9 @@ class StandInContainer {
   stopped(error) {
     if (!this.running) return;
     this.running = false;
+    // Tell the server, which counts running containers (max_running).
+    const stop = { method: 'POST', body: JSON.stringify({ instance: this.instance }) };
+    fetch(`${this.baseUrl}/__standin/stop`, stop).then(r => r.body?.cancel(), () => {});
     if (error === null) this.exit.resolve();
     else this.exit.reject(error);
   }
