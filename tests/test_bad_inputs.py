@@ -21,7 +21,6 @@ import pytest
 import yaml
 
 from bento_cf_component import BentoCloudflare, args_from_stack_config
-from bento_cf_component import component as component_module
 from bento_cf_component.cli.main import main
 from bento_cf_component.cli.plan_engine import PlanRecording, record_declarations
 from bento_cf_component.cli.project import find_project
@@ -59,7 +58,6 @@ _CASE_KEYS = {
     "files",
     "exit",
     "xfail",
-    "coming",
 }
 
 
@@ -76,8 +74,6 @@ class Case:
     files: dict[str, str] = field(default_factory=dict)
     exit: int = 1
     xfail: str | None = None
-    coming: str | None = None
-    """A pattern refused as "not available yet": the case is obsolete once the pattern ships."""
 
     @property
     def cli_only(self) -> bool:
@@ -97,17 +93,9 @@ def all_cases() -> list[Case]:
     return [load_case(p) for p in sorted(CASES.glob("*.yaml"))]
 
 
-def still_coming(pattern: str) -> bool:
-    """Whether the component still refuses ``pattern`` as not available yet."""
-    return pattern in getattr(component_module, "_COMING", {})
-
-
 def params(cases: list[Case]) -> Iterator[Any]:
     for case in cases:
         marks = [pytest.mark.xfail(strict=True, reason=case.xfail)] if case.xfail else []
-        if case.coming and not still_coming(case.coming):
-            reason = f"the {case.coming} pattern has shipped: delete tests/cases/bad/{case.name}.yaml"
-            marks.append(pytest.mark.skip(reason=reason))
         yield pytest.param(case, id=case.name, marks=marks)
 
 
