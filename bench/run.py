@@ -10,13 +10,16 @@ their reports verbatim with the command that produced them.
 from __future__ import annotations
 
 import datetime
-import os
 import platform
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.worker_latency import machine  # noqa: E402
+
 OUT = ROOT / "docs" / "benchmarks.md"
 
 BENCHMARKS = (
@@ -41,18 +44,6 @@ BENCHMARKS = (
         "baseline: the 3 s start itself (ratio 1.00 = no waiting beyond it)",
     ),
 )
-
-
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} CPUs"
 
 
 def node_version() -> str:
