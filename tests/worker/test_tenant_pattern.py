@@ -201,21 +201,29 @@ def raw_request(base_url: str, path: str, headers: list[tuple[str, bytes]]) -> i
         connection.close()
 
 
-def test_bad_tenant_keys_in_a_header_are_400(fresh_worker: WorkerFactory, standin: BentoStandIn) -> None:
+@pytest.mark.parametrize("pattern", [TenantRuntime().pattern, "^.+$"], ids=["default", "permissive"])
+def test_bad_tenant_keys_in_a_header_are_400(
+    fresh_worker: WorkerFactory, standin: BentoStandIn, pattern: str
+) -> None:
+    # The fixed rules (length, characters, dot segments) hold whatever tenant.pattern allows.
     standin.reset()
-    settings = tenant_settings(tenant=TenantRuntime(source="header", header="x-tenant-id"))
+    settings = tenant_settings(tenant=TenantRuntime(source="header", header="x-tenant-id", pattern=pattern))
+    bad = [
+        b"",
+        b"a" * 64,
+        b"../x",
+        b"..",
+        b".",
+        b"%2e%2e",
+        "\u0430cme".encode(),
+        b"acme, bravo",
+        b"a/b",
+        b"a:b",
+    ]
+    if pattern == TenantRuntime().pattern:
+        bad.append(b"ACME")
     with fresh_worker(settings, text_bindings=BINDINGS) as worker:
-        for value in [
-            b"",
-            b"a" * 64,
-            b"../x",
-            b"..",
-            b"%2e%2e",
-            "\u0430cme".encode(),
-            b"ACME",
-            b"acme, bravo",
-            b"a/b",
-        ]:
+        for value in bad:
             assert raw_request(worker.url, "/post", [("x-tenant-id", value)]) == 400, value
         assert raw_request(worker.url, "/post", []) == 400
         assert standin.starts == []
