@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import pulumi
 
-from bento_cf_component.cli.commands import cost, export, plan
+from bento_cf_component.cli.commands import cost, dev, export, plan
 from bento_cf_component.cli.project import ProjectError
 from bento_cf_component.errors import BentoCfConfigError
 
@@ -34,7 +34,7 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace) -> int: ...
 
 
-COMMANDS: tuple[Command, ...] = (plan, cost, export)
+COMMANDS: tuple[Command, ...] = (plan, cost, export, dev)
 
 
 def _parser() -> argparse.ArgumentParser:
