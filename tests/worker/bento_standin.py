@@ -142,6 +142,10 @@ class BentoStandIn:
 
 
 class _QuietServer(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: under 50 tenants' concurrent traffic a full
+    # backlog drops workerd's connections ("Network connection lost"), which Bento would not.
+    request_queue_size = 256
+
     def handle_error(self, request: object, client_address: object) -> None:
         # workerd drops idle keep-alive connections; that is not a test failure.
         if not isinstance(sys.exc_info()[1], ConnectionError):
