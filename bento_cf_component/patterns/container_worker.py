@@ -14,12 +14,15 @@ from typing import Any
 
 import pulumi
 
+from bento_cf_component.bento import BentoCheckResult
 from bento_cf_component.cloudflare.container_application import ContainerApplication
 from bento_cf_component.cloudflare.worker_script import WorkerScript
+from bento_cf_component.errors import BentoCfConfigError
 from bento_cf_component.image import declare_image, render_image_context
 from bento_cf_component.patterns.bento_input import CheckedBento
 from bento_cf_component.routing import declare_routes
 from bento_cf_component.settings.model import ComponentSettings
+from bento_cf_component.settings.validate import CONFIG_NAMESPACE
 from bento_cf_component.worker import (
     ACCESS_TOKEN_BINDING,
     CONTAINER_BINDING,
@@ -58,6 +61,16 @@ def base_runtime_settings(
 ) -> RuntimeSettings:
     """The settings every pattern shares; ``pattern_fields`` are the pattern's own sections."""
     result = bento.result
+    try:
+        return _runtime_settings(settings, result, pattern_fields)
+    except ValueError as exc:
+        # The settings checks should have caught this; still one line, never a traceback.
+        raise BentoCfConfigError([f"{CONFIG_NAMESPACE}: {exc}"]) from None
+
+
+def _runtime_settings(
+    settings: ComponentSettings, result: BentoCheckResult, pattern_fields: Mapping[str, Any]
+) -> RuntimeSettings:
     return RuntimeSettings(
         pattern=settings.pattern,
         port=result.port,

@@ -20,9 +20,7 @@ from bento_cf_component.patterns.container_worker import (
     declare_container_worker,
 )
 from bento_cf_component.settings.model import ComponentSettings
-from bento_cf_component.worker.queue_runtime import QueueRuntime, ScheduleRuntime
-
-QUEUE_BINDING = "BENTO_QUEUE"
+from bento_cf_component.worker.queue_runtime import QUEUE_BINDING, QueueRuntime, ScheduleRuntime
 
 
 def declare_queue_pattern(

@@ -18,9 +18,8 @@ from bento_cf_component.patterns.container_worker import (
     declare_container_worker,
 )
 from bento_cf_component.settings.model import ComponentSettings, TenantSettings
-from bento_cf_component.worker.tenant_runtime import KeepWarmRuntime, TenantRuntime
+from bento_cf_component.worker.tenant_runtime import ADMIN_TOKEN_BINDING, KeepWarmRuntime, TenantRuntime
 
-ADMIN_TOKEN_BINDING = "BENTO_CF_ADMIN_TOKEN"
 ADMIN_PATH = "/_bento-cf/tenants"
 
 

@@ -23,7 +23,12 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from bento_cf_component.cost.instance_types import INSTANCE_TYPES
+from bento_cf_component.worker.queue_runtime import QUEUE_BINDING
 from bento_cf_component.worker.runtime_settings import RESERVED_BINDING_NAMES
+from bento_cf_component.worker.tenant_runtime import ADMIN_TOKEN_BINDING, TENANTS_BINDING
+
+# Every binding the Worker may carry; a secret (itself a binding) of the same name would clash.
+WORKER_BINDINGS = RESERVED_BINDING_NAMES | {QUEUE_BINDING, ADMIN_TOKEN_BINDING, TENANTS_BINDING}
 
 Pattern = Literal["request", "queue", "durable-object"]
 InstanceType = Literal["lite", "basic", "standard-1", "standard-2", "standard-3", "standard-4"]
@@ -183,7 +188,7 @@ class ContainerSettings(_Strict):
                     "lower max_instances or pick a smaller instance_type",
                     key="max_instances",
                 )
-        reserved = sorted(set(self.secrets) & RESERVED_BINDING_NAMES)
+        reserved = sorted(set(self.secrets) & WORKER_BINDINGS)
         if reserved:
             raise _error(
                 "reserved", f"secret name {reserved[0]} is reserved by the Worker; rename it", key="secrets"
@@ -471,6 +476,13 @@ class ComponentSettings(_Strict):
                     key="instances",
                 )
             tenant = self.tenant or TenantSettings()
+            if tenant.env_name in self.container.env or tenant.env_name in self.container.secrets:
+                raise _error(
+                    "tenant_env",
+                    f"{tenant.env_name} is set by the Worker to the tenant id; remove it from container.env "
+                    "and container.secrets, or pick another tenant.env_name",
+                    key="tenant.env_name",
+                )
             if tenant.keep_warm and _seconds(tenant.keep_warm.interval) >= _seconds(
                 self.container.sleep_after
             ):

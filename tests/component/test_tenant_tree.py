@@ -118,3 +118,16 @@ def test_bad_tenant_pattern_and_allow_list() -> None:
     assert caught.value.problems[0].startswith(
         "bento-cf:tenant.allow_list: tenant 'Acme Corp' does not match"
     )
+
+
+def test_tenant_env_name_is_the_workers() -> None:
+    with pytest.raises(BentoCfConfigError) as caught:
+        plan(args(container={"max_instances": 20, "env": {"TENANT_ID": "x"}}))
+    [line] = caught.value.problems
+    assert line.startswith("bento-cf:tenant.env_name: TENANT_ID is set by the Worker to the tenant id")
+
+
+def test_secret_named_like_a_worker_binding() -> None:
+    with pytest.raises(BentoCfConfigError) as caught:
+        plan(args(container={"max_instances": 20, "secrets": {"BENTO_CF_TENANTS": "x"}}))
+    assert "reserved by the Worker" in caught.value.problems[0]
