@@ -39,6 +39,7 @@ def running_queue_worker(
     text_bindings: Mapping[str, str],
     consumer: QueueConsumerConfig = QueueConsumerConfig(),
     forwarding: str = "batch",
+    report_invocations: bool = True,
 ) -> Iterator[RunningWorker]:
     with tempfile.TemporaryDirectory(prefix="bento-cf-queue-workerd-") as tmp:
         workdir = Path(tmp)
@@ -60,6 +61,7 @@ def running_queue_worker(
                     "standinUrl": standin_url,
                     "readyPath": str(ready_path),
                     "forwarding": forwarding,
+                    "reportInvocations": report_invocations,
                     "queue": {
                         "name": consumer.name,
                         "deadLetterQueue": consumer.dead_letter_queue,

@@ -3,7 +3,7 @@
 //   node queue-harness.mjs CONFIG.json
 //
 // CONFIG: { workerDir, bundlePath, compatibilityDate, compatibilityFlags, settings,
-//           textBindings, standinUrl, readyPath, forwarding,
+//           textBindings, standinUrl, readyPath, forwarding, reportInvocations,
 //           queue: { name, deadLetterQueue, maxBatchSize, maxBatchTimeout, maxRetries, retryDelay } }
 // Two Workers: "bento-cf" (queue-entry.mjs around the real bundle) produces to and consumes the
 // main queue; "dlq-recorder" consumes the dead-letter queue. Writes {"url": ...} to readyPath,
@@ -42,6 +42,7 @@ const mf = new Miniflare({
         BENTO_CF_SETTINGS: config.settings,
         STANDIN_URL: config.standinUrl,
         FORWARDING: config.forwarding ?? 'batch',
+        REPORT_INVOCATIONS: config.reportInvocations === false ? 'no' : 'yes',
         ...config.textBindings,
       },
       durableObjects: { BENTO_CONTAINER: { className: 'BentoContainer', useSQLite: true } },
