@@ -42,7 +42,7 @@ class UpstreamContainer {
         `${this.instance}: upstream ${this.upstream} does not answer /ping (${problem}); ` +
           `start Bento there — until then requests get 503 + Retry-After`,
       );
-      this.stopped(new Error(`the upstream Bento at ${this.upstream} is not reachable: ${problem}`));
+      this.stopped(exitError(`the upstream Bento at ${this.upstream} is not reachable: ${problem}`));
       return false;
     });
   }
@@ -83,7 +83,7 @@ class UpstreamContainer {
       // 503 + Retry-After and the next request starts (probes) again. A client abort is not that.
       if (!request.signal?.aborted) {
         log(`${this.instance}: upstream ${this.upstream} stopped answering (${messageOf(error)})`);
-        this.stopped(new Error(`the upstream Bento at ${this.upstream} stopped answering`));
+        this.stopped(exitError(`the upstream Bento at ${this.upstream} stopped answering`));
       }
       throw error;
     }
@@ -135,6 +135,13 @@ function secretNames(env) {
 
 function log(message) {
   console.log(`[bento-cf dev] ${message}`);
+}
+
+/** The container's "exit" error. The library logs it; our stack trace would only be noise there. */
+function exitError(message) {
+  const error = new Error(message);
+  error.stack = `Error: ${message}`;
+  return error;
 }
 
 function messageOf(error) {
