@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import signal
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from worker.bento_standin import BentoStandIn, Knobs
 
 from bento_cf_component.cli.main import main
+from bento_cf_component.dev.secrets import PLACEHOLDER, dev_secrets
 
 from .devserver import (
     bento_cf,
@@ -117,6 +119,58 @@ def test_queue_pattern_delivers_ingested_messages_as_one_batch_and_stops_on_sigt
         assert dev.stop(signal.SIGTERM) == 0
         assert "bento-cf dev: stopped" in dev.output()
         assert refuses_connections(dev.url)
+
+
+def test_an_upstream_that_does_not_answer_gives_a_503_and_a_clear_log_line(
+    node_ready: None, tmp_path: Path
+) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        silent = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    program = copy_example("request-driven", tmp_path)
+    with running_dev(program, silent, {"BENTO_CF_ACCESS_TOKEN": TOKEN}) as dev:
+        assert "NOT answering yet" in dev.output() and "start Bento there" in dev.output()
+        started = time.monotonic()
+        reply = call(dev.url, "POST", "/post", headers=BEARER, body=b"x")
+        # At once, not after the 20 s startup budget: the stand-in "exits" when /ping fails.
+        assert reply.status == 503 and reply.headers["retry-after"] == "10"
+        assert time.monotonic() - started < 10
+        assert wait_until(lambda: f"upstream {silent} does not answer /ping" in dev.output())
+        assert dev.stop(signal.SIGINT) == 0
+
+
+def test_durable_object_pattern_routes_tenants_and_keeps_their_state_on_disk(
+    node_ready: None, upstream: BentoStandIn, tmp_path: Path
+) -> None:
+    program = copy_example("per-tenant", tmp_path)
+    env = {"BENTO_CF_ACCESS_TOKEN": TOKEN, "BENTO_CF_ADMIN_TOKEN": "dev-admin-token"}
+    with running_dev(program, upstream.url, env) as dev:
+        assert "POST  /t/<tenant>/post" in dev.output()
+        reply = call(dev.url, "POST", "/t/acme/post", headers=BEARER, body=b"for acme")
+        assert (reply.status, reply.body) == (200, b"for acme")
+        assert any(r.path == "/post" and r.body == b"for acme" for r in upstream.requests)
+        assert call(dev.url, "POST", "/t/Not_A_Tenant!/post", headers=BEARER, body=b"x").status == 400
+
+        admin = call(
+            dev.url, "GET", "/_bento-cf/tenants/acme", headers={"Authorization": "Bearer dev-admin-token"}
+        )
+        assert admin.status == 200 and json.loads(admin.body)["requestCount"] == 1
+        assert dev.stop(signal.SIGINT) == 0
+    state = program / ".bento-cf" / "dev" / "dev-state"
+    assert any(path.is_file() for path in state.rglob("*")), "Durable Object state was not persisted"
+
+
+def test_dev_secrets_come_from_the_environment_or_are_generated() -> None:
+    settings = {"pattern": "request", "access": {"mode": "bearer"}, "secretEnvNames": ["API_KEY", "DB"]}
+    given = dev_secrets(settings, {"BENTO_CF_ACCESS_TOKEN": "t0k", "API_KEY": "k"})
+    assert given.bindings == {"BENTO_CF_ACCESS_TOKEN": "t0k", "API_KEY": "k", "DB": PLACEHOLDER}
+    assert given.generated == {} and given.placeholders == ("DB",)
+    made = dev_secrets(settings, {})
+    assert len(made.generated["BENTO_CF_ACCESS_TOKEN"]) >= 32
+    assert made.access_token == made.generated["BENTO_CF_ACCESS_TOKEN"]
+    assert dev_secrets(settings, {}).access_token != made.access_token  # fresh for each run
+    public = dev_secrets({"pattern": "request", "access": {"mode": "public"}, "secretEnvNames": []}, {})
+    assert public.bindings == {}
 
 
 @pytest.mark.parametrize(
