@@ -71,7 +71,7 @@ def check_port_free(port: int) -> None:
 
 
 class Stopped(Exception):
-    """SIGTERM, handled like Ctrl-C."""
+    """SIGINT (Ctrl-C) or SIGTERM: stop cleanly."""
 
 
 @dataclass
@@ -81,10 +81,10 @@ class DevServer:
 
     def wait(self) -> int:
         """Until Ctrl-C / SIGTERM (returns 0 after a clean stop) or the server exits on its own."""
-        with _sigterm_as_stop():
+        with _stop_signals():
             try:
                 code = self.process.wait()
-            except (KeyboardInterrupt, Stopped):
+            except Stopped:
                 self.stop()
                 return 0
         return code
@@ -108,7 +108,7 @@ def start_server(config: Mapping[str, Any]) -> DevServer:
     finally:
         os.close(status_write)
     try:
-        with _sigterm_as_stop():
+        with _stop_signals():
             assert process.stdin is not None
             process.stdin.write(json.dumps(dict(config)).encode() + b"\n")
             process.stdin.flush()
@@ -155,12 +155,15 @@ def _read_status(fd: int, process: subprocess.Popen[bytes]) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _sigterm_as_stop() -> Iterator[None]:
+def _stop_signals() -> Iterator[None]:
+    # SIGINT too, explicitly: a shell starts background jobs with SIGINT ignored, and Python then
+    # keeps ignoring it, yet `kill -INT <pid>` should still stop the server cleanly.
     def handler(signum: int, frame: FrameType | None) -> None:
         raise Stopped
 
-    previous = signal.signal(signal.SIGTERM, handler)
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, old in previous.items():
+            signal.signal(sig, old)

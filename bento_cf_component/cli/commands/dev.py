@@ -64,7 +64,11 @@ def run(args: argparse.Namespace) -> int:
     check_node_dependencies()
     check_port_free(args.port)
 
-    planned = plan_stack(args)
+    try:
+        planned = plan_stack(args)
+    except KeyboardInterrupt:  # Ctrl-C during the plan: nothing started yet, nothing to report
+        print("bento-cf dev: stopped", flush=True)
+        return 0
     target = dev_target(planned.recording, planned.stack, args.component)
     secrets = dev_secrets(target.settings, os.environ)
     persist_dir: Path | None = None
@@ -95,21 +99,31 @@ def run(args: argparse.Namespace) -> int:
             "consumer": target.queue.miniflare_consumer(),
         },
     }
+    upstream_problem = ping_problem(upstream)
     try:
         server = start_server(config)
-        text = banner(
-            target,
-            stack=planned.stack,
-            url=server.url,
-            upstream=upstream,
-            upstream_problem=ping_problem(upstream),
-            secrets=secrets,
-            persist_dir=_shown(persist_dir) if persist_dir is not None else None,
-        )
-        print(text, flush=True)
-        code = server.wait()
     except (KeyboardInterrupt, Stopped):
         code = 0
+    else:
+        try:
+            persisted = _shown(persist_dir) if persist_dir is not None else None
+            print(
+                banner(
+                    target,
+                    stack=planned.stack,
+                    url=server.url,
+                    upstream=upstream,
+                    upstream_problem=upstream_problem,
+                    secrets=secrets,
+                    persist_dir=persisted,
+                ),
+                flush=True,
+            )
+            code = server.wait()
+        except (KeyboardInterrupt, Stopped):
+            code = 0
+        finally:
+            server.stop()  # whatever happened, workerd does not outlive the command
     if code == 0:
         print("bento-cf dev: stopped", flush=True)
         return 0
