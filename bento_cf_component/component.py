@@ -1,17 +1,13 @@
 """``BentoCloudflare``: Bento on Cloudflare Containers behind a Worker, as one Pulumi component."""
 
-from pathlib import Path
-
 import pulumi
 
+from bento_cf_component.build_paths import BUILD_ROOT
 from bento_cf_component.patterns.bento_input import CheckedBento, load_checked_bento
 from bento_cf_component.patterns.container_worker import PatternOutputs
 from bento_cf_component.settings import BentoCloudflareArgs, ComponentSettings, validate_settings
 
 TYPE_TOKEN = "bento-cf:index:BentoCloudflare"
-# Rendered artifacts (image context, Worker bundle) live here, relative to the project root,
-# so paths in resource inputs are the same on every machine.
-BUILD_ROOT = Path(".bento-cf")
 
 
 class BentoCloudflare(pulumi.ComponentResource):

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from bento_cf_component.component import BUILD_ROOT
+from bento_cf_component.build_paths import BUILD_ROOT
 from bento_cf_component.errors import BentoCfConfigError
 from bento_cf_component.export import resource_types
 from bento_cf_component.export.component_resources import ComponentResources

@@ -79,7 +79,7 @@ def bodies_seen(requests: list[BentoRequest]) -> list[bytes]:
     return [part.body for request in requests for part in request.parts]
 
 
-def wait_for(condition: Callable[[], bool], timeout_s: float = 20.0, what: str = "condition") -> None:
+def wait_for(condition: Callable[[], bool], timeout_s: float = 60.0, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
         if time.monotonic() > deadline:
@@ -88,7 +88,7 @@ def wait_for(condition: Callable[[], bool], timeout_s: float = 20.0, what: str =
 
 
 def wait_for_bodies(
-    standin: QueueStandIn, expected: list[bytes], timeout_s: float = 20.0
+    standin: QueueStandIn, expected: list[bytes], timeout_s: float = 60.0
 ) -> list[BentoRequest]:
     wanted = Counter(expected)
 
@@ -129,7 +129,7 @@ def test_thousand_messages_none_lost_dlq_exactly_the_exhausted_ones(
             quiet = bool(requests) and time.monotonic() - requests[-1].at > 0.3
             return done and quiet and len(invocations) >= len(requests)
 
-        wait_for(settled, timeout_s=90, what="every message to be accepted or dead-lettered")
+        wait_for(settled, timeout_s=240, what="every message to be accepted or dead-lettered")
         requests, invocations, dead = standin.snapshot()
 
     ids_of: dict[bytes, str] = {}  # body -> message id, from the part headers
@@ -197,7 +197,7 @@ def test_messages_past_max_retries_go_to_the_dead_letter_queue_after_exactly_fou
         assert ingest(w.url, b"\n".join(json.dumps(b.decode()).encode() for b in expected), NDJSON) == {
             "accepted": 25
         }
-        wait_for(lambda: len(standin.snapshot()[2]) == 25, timeout_s=30, what="25 dead letters")
+        wait_for(lambda: len(standin.snapshot()[2]) == 25, timeout_s=120, what="25 dead letters")
         time.sleep(0.3)
         requests, invocations, dead = standin.snapshot()
     per_message = Counter(i for r in requests for i in r.ids)
@@ -293,7 +293,7 @@ def test_ingest_many_messages_are_split_into_send_batches(worker: RunningWorker,
     assert ingest(worker.url, b"\n".join(small), NDJSON) == {"accepted": 250}
     big = [json.dumps(f"{n}" + "b" * 100_000).encode() for n in range(5)]
     assert ingest(worker.url, b"[" + b",".join(big) + b"]", JSON) == {"accepted": 5}
-    requests = wait_for_bodies(clean, small + big, timeout_s=30)
+    requests = wait_for_bodies(clean, small + big, timeout_s=120)
     assert Counter(bodies_seen(requests)) == Counter(small + big)
 
 

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bento_cf_component.build_paths import BUILD_ROOT
 from bento_cf_component.cli.commands.plan import add_stack_arguments, plan_stack
-from bento_cf_component.component import BUILD_ROOT
 
 NAME = "export"
 TARGETS = ("wrangler",)
