@@ -12,24 +12,14 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bento_cf_component.worker.paths import WORKER_PATHS, is_management_path
+
 QUEUE_BINDING = "BENTO_QUEUE"
 """The producer binding name of the main queue (type ``queue``)."""
 
 # Cloudflare Queues: a retry may be delayed by at most 12 hours.
 MAX_RETRY_DELAY_SECONDS = 12 * 60 * 60
 _BINDING_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_WORKER_PATHS = frozenset({"/ping", "/ready"})
-# Bento's management API (same list as worker/src/routing.js): never a Worker route or a target.
-_MANAGEMENT_PREFIXES = (
-    "/bento",
-    "/debug",
-    "/endpoints",
-    "/metrics",
-    "/resources",
-    "/stats",
-    "/streams",
-    "/version",
-)
 
 
 @dataclass(frozen=True)
@@ -84,7 +74,7 @@ class ScheduleRuntime:
     path: str
 
     def __post_init__(self) -> None:
-        if not isinstance(self.path, str) or not self.path.startswith("/") or _is_management(self.path):
+        if not isinstance(self.path, str) or not self.path.startswith("/") or is_management_path(self.path):
             raise ValueError(
                 f"schedule path must start with '/' and not be a Bento management path, not {self.path!r}"
             )
@@ -139,16 +129,12 @@ def queue_pattern_problems(
     return problems
 
 
-def _is_management(path: str) -> bool:
-    return any(path == prefix or path.startswith(prefix + "/") for prefix in _MANAGEMENT_PREFIXES)
-
-
 def _public_path_problem(path: object) -> str | None:
     if not isinstance(path, str) or not path.startswith("/"):
         return "must start with '/'"
     segments = path.split("/")[1:]
     if "%" in path or "//" in path or any(segment in (".", "..") for segment in segments):
         return "must be a plain path (no percent-escapes, '//' or dot segments)"
-    if path in _WORKER_PATHS or _is_management(path):
+    if path in WORKER_PATHS or is_management_path(path):
         return "must not be /ping, /ready or a Bento management path"
     return None

@@ -20,6 +20,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+from bento_cf_component.worker.paths import WORKER_PATHS, is_management_path
+
 ADMIN_TOKEN_BINDING = "BENTO_CF_ADMIN_TOKEN"
 """``secret_text``: the admin endpoint's bearer token; absent = the admin endpoint is off (404)."""
 TENANTS_BINDING = "BENTO_CF_TENANTS"
@@ -38,18 +40,6 @@ _HTTP_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PRINTABLE_ASCII = re.compile(r"^[\x20-\x7e]*$")
 _SLEEP_AFTER = re.compile(r"^(\d+)([smh])$")
-_WORKER_PATHS = frozenset({"/ping", "/ready"})
-# Bento's management API (same list as worker/src/routing.js).
-_MANAGEMENT_PREFIXES = (
-    "/bento",
-    "/debug",
-    "/endpoints",
-    "/metrics",
-    "/resources",
-    "/stats",
-    "/streams",
-    "/version",
-)
 
 
 @dataclass(frozen=True)
@@ -86,8 +76,8 @@ class TenantRuntime:
             _path_problem(prefix) is not None
             or not isinstance(prefix, str)
             or prefix.endswith("/")
-            or prefix in _WORKER_PATHS
-            or _is_management_path(prefix)
+            or prefix in WORKER_PATHS
+            or is_management_path(prefix)
         ):
             problems.append(
                 "tenant path_prefix must be a path like '/t' (no trailing '/', not /ping, /ready or a "
@@ -220,7 +210,7 @@ def durable_object_problems(
         if path is None:
             continue
         problem = _path_problem(path)
-        if problem is None and (path in _WORKER_PATHS or _is_management_path(path)):
+        if problem is None and (path in WORKER_PATHS or is_management_path(path)):
             problem = "must not be /ping, /ready or a Bento management path"
         if problem is not None:
             problems.append(f"{name} {problem}, not {path!r}")
@@ -270,10 +260,6 @@ def _path_problem(path: object) -> str | None:
     if any(segment in (".", "..") for segment in path.split("/")):
         return "must be a plain path starting with '/'"
     return None
-
-
-def _is_management_path(path: str) -> bool:
-    return any(path == prefix or path.startswith(prefix + "/") for prefix in _MANAGEMENT_PREFIXES)
 
 
 def _seconds(duration: str) -> int | None:
