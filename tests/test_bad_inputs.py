@@ -93,7 +93,11 @@ def all_cases() -> list[Case]:
     return [load_case(p) for p in sorted(CASES.glob("*.yaml"))]
 
 
-def params(cases: list[Case]) -> Iterator[Any]:
+def params(cases: list[Case]) -> list[Any]:
+    return list(_params(cases))
+
+
+def _params(cases: list[Case]) -> Iterator[Any]:
     for case in cases:
         marks = [pytest.mark.xfail(strict=True, reason=case.xfail)] if case.xfail else []
         yield pytest.param(case, id=case.name, marks=marks)
