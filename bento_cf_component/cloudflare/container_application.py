@@ -94,6 +94,7 @@ INPUT_KEYS = (
     "account_id",
     "name",
     "namespace_id",
+    "script_name",
     "image",
     "instance_type",
     "max_instances",
@@ -102,7 +103,7 @@ INPUT_KEYS = (
     "rollout_step_percentage",
     "rollout_kind",
 )
-REPLACE_KEYS = ("account_id", "name", "namespace_id")
+REPLACE_KEYS = ("account_id", "name", "namespace_id", "script_name")
 EFFECTIVE_KEYS = ("image", "instance_type", "max_instances", "observability_logs", "environment_variables")
 """Inputs that change the application; the rollout settings only shape the next rollout."""
 DEFAULTS: dict[str, Any] = {
@@ -370,7 +371,7 @@ class ContainerApplicationProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changes = changed_keys(olds, news, INPUT_KEYS)
-        replaces = [key for key in changes if key in REPLACE_KEYS]
+        replaces = [key for key in changes if key in REPLACE_KEYS and not _namespace_kept(key, olds, news)]
         return DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=bool(replaces))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -379,6 +380,12 @@ class ContainerApplicationProvider(ResourceProvider):
         return CreateResult(id_=application_id, outs=_outs(props, application_id, rollout_id or ""))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        if str(olds.get("namespace_id") or "") != str(news.get("namespace_id") or ""):
+            raise CloudflareDeployError(
+                "the Worker's Durable Object namespace changed under the container application "
+                f"(was {olds.get('namespace_id')}, now {news.get('namespace_id')}); an application cannot "
+                "move between namespaces: run `pulumi up --replace <the ContainerApplication URN>`"
+            )
         application_id = str(olds.get("application_id") or id_)
         last_rollout_id = str(olds.get("last_rollout_id") or "")
         if not changed_keys(olds, news, EFFECTIVE_KEYS):
@@ -501,6 +508,18 @@ def _validate(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
+def _namespace_kept(key: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    """During a preview the namespace id is unknown whenever the Worker script changes at all
+    (the Python dynamic host cannot mark outputs stable). The same script keeps its namespace,
+    so an unknown id with an unchanged script name is an update, not a replacement."""
+    return (
+        key == "namespace_id"
+        and is_unknown(news.get(key))
+        and bool(news.get("script_name"))
+        and news.get("script_name") == olds.get("script_name")
+    )
+
+
 class ContainerApplication(Resource, module="bentocf", name="ContainerApplication"):
     """The container application bound to the Worker's Durable Object namespace (dynamic resource)."""
 
@@ -520,6 +539,7 @@ class ContainerApplication(Resource, module="bentocf", name="ContainerApplicatio
         namespace_id: pulumi.Input[str],
         image: pulumi.Input[str],
         max_instances: pulumi.Input[int],
+        script_name: pulumi.Input[str] | None = None,
         instance_type: pulumi.Input[str] = "lite",
         observability_logs: pulumi.Input[bool] = True,
         environment_variables: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
@@ -531,6 +551,7 @@ class ContainerApplication(Resource, module="bentocf", name="ContainerApplicatio
             "account_id": account_id,
             "name": name,
             "namespace_id": namespace_id,
+            "script_name": script_name,
             "image": image,
             "instance_type": instance_type,
             "max_instances": max_instances,

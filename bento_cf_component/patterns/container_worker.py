@@ -152,6 +152,7 @@ def declare_container_worker(
         account_id=settings.account_id,
         name=settings.application_name,
         namespace_id=script.namespace_id,
+        script_name=settings.worker_name,
         image=image_ref,
         instance_type=settings.container.instance_type,
         max_instances=settings.container.max_instances,

@@ -304,3 +304,21 @@ def test_check_fills_defaults_and_lets_unknown_values_through() -> None:
     assert result.inputs["instance_type"] == "lite"
     assert result.inputs["rollout_step_percentage"] == 100
     assert result.inputs["rollout_kind"] == "full_auto"
+
+
+def test_unknown_namespace_of_the_same_script_is_an_update_not_a_replace(namespace_id: str) -> None:
+    """A preview after any Worker change sees the namespace id unknown; the same script keeps it."""
+    provider = ContainerApplicationProvider()
+    olds = {**app_inputs(namespace_id), "script_name": "bento-dev"}
+    same_script = provider.diff("app", olds, {**olds, "namespace_id": UNKNOWN})
+    assert same_script.changes is True and not same_script.replaces
+    other_script = provider.diff("app", olds, {**olds, "namespace_id": UNKNOWN, "script_name": "bento-prod"})
+    assert set(other_script.replaces or []) == {"namespace_id", "script_name"}
+
+
+def test_update_refuses_to_move_an_application_between_namespaces(namespace_id: str) -> None:
+    provider = ContainerApplicationProvider()
+    created = provider.create(app_inputs(namespace_id))
+    olds = {**(created.outs or {}), "script_name": "bento-dev"}
+    with pytest.raises(CloudflareDeployError, match="cannot move between namespaces"):
+        provider.update(created.id, olds, {**olds, "namespace_id": "e" * 32})
