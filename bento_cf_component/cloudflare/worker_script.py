@@ -186,12 +186,7 @@ class WorkerScriptProvider(ResourceProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changes = changed_keys(olds, news, INPUT_KEYS)
         replaces = [key for key in changes if key in REPLACE_KEYS]
-        # An in-place upload keeps the script, its class and so its namespace: saying so keeps these
-        # outputs known during preview, so the container application is not shown as replaced.
-        stables = [] if replaces else list(STABLE_ON_UPDATE)
-        return DiffResult(
-            changes=bool(changes), replaces=replaces, stables=stables, delete_before_replace=False
-        )
+        return DiffResult(changes=bool(changes), replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         outs = self._deploy(props)
