@@ -50,7 +50,9 @@ def declare_tenant_pattern(
         bento,
         tenant=tenant_runtime(tenant),
         ws_path=bento.result.ws_path,
-        admin_path=ADMIN_PATH,
+        # Settings decide whether the admin endpoint exists: a token binding left behind by an
+        # earlier deploy (secret bindings survive uploads) must not keep it open.
+        admin_path=ADMIN_PATH if settings.access.admin_token is not None else None,
         keep_warm=(
             KeepWarmRuntime(tenants=tuple(keep_warm.tenants), interval_seconds=_seconds(keep_warm.interval))
             if keep_warm

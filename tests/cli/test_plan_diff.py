@@ -192,7 +192,7 @@ def test_a_worker_name_change_replaces(base: tuple[Path, Path], run: Runner) -> 
     worker = change(document, "bento-worker")
     assert worker["action"] == "replace" and worker["replace_keys"] == ["script_name"]
     application = change(document, "bento-container")
-    assert application["replace_keys"] == ["name", "namespace_id"]
+    assert application["replace_keys"] == ["name", "namespace_id", "script_name"]
     namespace = next(p for p in application["properties"] if p["path"] == "namespace_id")
     assert namespace["implied_by"] == "bento-worker"
     # The image repository is named after the Worker: pushed again under the new name.

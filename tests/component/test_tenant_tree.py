@@ -131,3 +131,9 @@ def test_secret_named_like_a_worker_binding() -> None:
     with pytest.raises(BentoCfConfigError) as caught:
         plan(args(container={"max_instances": 20, "secrets": {"BENTO_CF_TENANTS": "x"}}))
     assert "reserved by the Worker" in caught.value.problems[0]
+
+
+def test_admin_endpoint_only_with_an_admin_token() -> None:
+    access = {"token": "tok"}
+    settings = json.loads(plan(args(access=access))["tenants-worker"].inputs["settings_json"])
+    assert "adminPath" not in settings
