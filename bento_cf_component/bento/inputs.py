@@ -182,6 +182,14 @@ def _route(
     if not isinstance(value, str) or not value.startswith("/"):
         ctx.problem(path, f'"{value}" must start with /', f"e.g. {field}: {default}")
         return None
+    if _NESTED_BRACES.search(value):
+        # The Worker's router (worker/src/routing.js) reads {name:regex} up to the first "}".
+        ctx.problem(
+            path,
+            f'"{value}" has braces inside a path parameter, which the Worker cannot route',
+            "use a pattern without {n} counts, e.g. {id:[0-9]+}",
+        )
+        return None
     hit = _shadowed(value, root_path)
     if hit is not None:
         if value == hit or value.rstrip("/") == hit:
@@ -216,6 +224,9 @@ def _shadowed(route: str, root_path: str) -> str | None:
             if rx.fullmatch(candidate):
                 return candidate
     return None
+
+
+_NESTED_BRACES = re.compile(r"\{[^{}]*\{")
 
 
 def _route_regex(route: str) -> re.Pattern[str] | None:

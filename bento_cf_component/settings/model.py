@@ -371,6 +371,8 @@ class ScheduleSettings(_Strict):
         return self
 
 
+# Constructs Python's re accepts but JavaScript's RegExp refuses or reads differently.
+_PYTHON_ONLY_REGEX = re.compile(r"\(\?P[<=]|\(\?[aiLmsux-]+[:)]|\(\?#|\\[AZ]")
 _DEFAULT_TENANT_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
 
 
@@ -398,6 +400,13 @@ class TenantSettings(_Strict):
             )
         if not (self.pattern.startswith("^") and self.pattern.endswith("$")):
             raise _error("pattern", "tenant.pattern must be anchored with ^ and $", key="pattern")
+        if _PYTHON_ONLY_REGEX.search(self.pattern):
+            raise _error(
+                "pattern",
+                "tenant.pattern uses Python-only syntax; the Worker runs it as a JavaScript RegExp, so use "
+                "their common subset (no (?P<name>…), inline flags such as (?i), \\A or \\Z)",
+                key="pattern",
+            )
         try:
             compiled = re.compile(self.pattern)
         except re.error as exc:

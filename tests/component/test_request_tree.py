@@ -203,3 +203,11 @@ def test_undeclared_env_var_in_bento_config(project: Path) -> None:
     with pytest.raises(BentoCfConfigError) as caught:
         plan(component_args)
     assert any("API_KEY" in line for line in caught.value.problems)
+
+
+def test_nested_braces_in_the_input_path_refused(project: Path) -> None:
+    (project / "bento.yaml").write_text(BENTO.replace("path: /post", "path: /items/{id:[0-9]{3}}"))
+    with pytest.raises(BentoCfConfigError) as caught:
+        plan(args())
+    [line] = caught.value.problems
+    assert "input.http_server.path" in line and "braces inside a path parameter" in line

@@ -137,3 +137,16 @@ def test_admin_endpoint_only_with_an_admin_token() -> None:
     access = {"token": "tok"}
     settings = json.loads(plan(args(access=access))["tenants-worker"].inputs["settings_json"])
     assert "adminPath" not in settings
+
+
+@pytest.mark.parametrize("pattern", [r"^(?P<t>[a-z]+)$", r"^(?i:[a-z]+)$", r"^\A[a-z]+$", r"^[a-z]+\Z$"])
+def test_python_only_regex_refused(pattern: str) -> None:
+    with pytest.raises(BentoCfConfigError) as caught:
+        plan(args(tenant={"pattern": pattern}))
+    assert caught.value.problems[0].startswith(
+        "bento-cf:tenant.pattern: tenant.pattern uses Python-only syntax"
+    )
+
+
+def test_common_regex_subset_accepted() -> None:
+    plan(args(tenant={"pattern": r"^(?:[a-z]{2,8})(?:-[0-9]+)?$"}))
