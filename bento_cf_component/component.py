@@ -39,15 +39,15 @@ class BentoCloudflare(pulumi.ComponentResource):
         # Validate everything before registering anything: bad input leaves nothing half-deployed.
         settings = validate_settings(args, project=pulumi.get_project(), stack=pulumi.get_stack())
         # The durable-object pattern hands each container its tenant id, so the config may use it.
-        tenant_env = {settings.tenant_settings.env_name} if settings.pattern == "durable-object" else set()
-        extra_env = frozenset(tenant_env)
+        is_tenant = settings.pattern == "durable-object"
+        extra_env = frozenset({settings.tenant_settings.env_name} if is_tenant else ())
         bento = load_checked_bento(settings, extra_env=extra_env)
 
         super().__init__(TYPE_TOKEN, name, {}, opts)
         outputs = _declare_pattern(name, settings, bento, parent=self)
         self.url = outputs.url
         self.urls = outputs.urls
-        self.worker_name = pulumi.Output.from_input(settings.worker_name)
+        self.worker_name = outputs.worker_name
         self.image_ref = outputs.image_ref
         self.application_id = outputs.application_id
         self.namespace_id = outputs.namespace_id

@@ -32,7 +32,7 @@ def declare_routes(
     urls: list[pulumi.Output[str]] = []
 
     for domain in routing.custom_domains:
-        cloudflare.WorkersCustomDomain(
+        custom_domain = cloudflare.WorkersCustomDomain(
             f"{name}-domain-{_slug(domain.hostname)}",
             account_id=account_id,
             hostname=domain.hostname,
@@ -41,11 +41,12 @@ def declare_routes(
             zone_name=domain.zone_name,
             opts=child,
         )
-        urls.append(pulumi.Output.from_input(f"https://{domain.hostname}"))
+        urls.append(pulumi.Output.concat("https://", custom_domain.hostname))
 
-    for index, route in enumerate(routing.routes):
+    for route in routing.routes:
+        # Named by the pattern, not its position: removing one route leaves the others alone.
         cloudflare.WorkersRoute(
-            f"{name}-route-{index}",
+            f"{name}-route-{_slug(route.pattern)}",
             zone_id=route.zone_id,
             pattern=route.pattern,
             script=script_name,

@@ -35,31 +35,14 @@ class RedactRequestOptions(logging.Filter):
 
 
 def _redact_sdk_request_logs() -> None:
+    # A filter applies only to records logged on its own logger, so it goes on the SDK's.
     logger = logging.getLogger(SDK_REQUEST_LOGGER)
     if not any(isinstance(f, RedactRequestOptions) for f in logger.filters):
         logger.addFilter(RedactRequestOptions())
 
 
-class _RedactRequestOptions(logging.Filter):
-    """The SDK logs each request's options at DEBUG — the upload metadata with every secret_text
-    value among them. Keep the line (it says a request was made), drop its arguments."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and record.msg.startswith("Request options"):
-            record.msg = "Request options: [redacted by bento-cf: they carry secret bindings]"
-            record.args = None
-        return True
-
-
-_REDACT = _RedactRequestOptions()
-# Filters on a logger apply only to records logged on that very logger, so it goes on the SDK's.
-_SDK_LOGGER = logging.getLogger("cloudflare._base_client")
-
-
 def make_client() -> Cloudflare:
     """Return a fresh SDK client: token from the environment, bounded retries."""
-    if _REDACT not in _SDK_LOGGER.filters:
-        _SDK_LOGGER.addFilter(_REDACT)
     token = os.environ.get(API_TOKEN_ENV, "").strip()
     if not token:
         raise CloudflareDeployError(

@@ -8,7 +8,7 @@ previous step's outputs as inputs, so nothing is created with an unresolved id.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +40,18 @@ RETRY_AFTER_SECONDS = 10
 
 @dataclass(frozen=True)
 class PatternOutputs:
+    """Every value comes from the resource it names, so consumers wait for that resource."""
+
     url: pulumi.Output[str]
     urls: pulumi.Output[list[str]]
+    worker_name: pulumi.Output[str]
     image_ref: pulumi.Output[str]
     namespace_id: pulumi.Output[str]
     application_id: pulumi.Output[str]
+    queue_name: pulumi.Output[str | None] = field(default_factory=lambda: pulumi.Output.from_input(None))
+    dead_letter_queue_name: pulumi.Output[str | None] = field(
+        default_factory=lambda: pulumi.Output.from_input(None)
+    )
 
 
 @dataclass(frozen=True)
@@ -173,6 +180,7 @@ def declare_container_worker(
     outputs = PatternOutputs(
         url=urls.apply(lambda values: values[0] if values else ""),
         urls=urls,
+        worker_name=script.script_name,
         image_ref=image_ref,
         namespace_id=script.namespace_id,
         application_id=application.application_id,

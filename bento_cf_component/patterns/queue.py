@@ -7,6 +7,7 @@ likewise waits for the script.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pulumi
@@ -33,22 +34,17 @@ def declare_queue_pattern(
 ) -> PatternOutputs:
     queue = settings.queue_settings
     child = pulumi.ResourceOptions(parent=parent)
-    created: list[pulumi.Resource] = []
-    if queue.create:
-        created.append(
-            cloudflare.Queue(
-                f"{name}-queue", account_id=settings.account_id, queue_name=settings.queue_name, opts=child
-            )
-        )
-    if queue.create_dead_letter_queue:
-        created.append(
-            cloudflare.Queue(
-                f"{name}-dlq",
-                account_id=settings.account_id,
-                queue_name=settings.dead_letter_queue_name,
-                opts=child,
-            )
-        )
+    main_queue = _queue(
+        f"{name}-queue", settings.queue_name, create=queue.create, settings=settings, opts=child
+    )
+    dead_letters = _queue(
+        f"{name}-dlq",
+        settings.dead_letter_queue_name,
+        create=queue.create_dead_letter_queue,
+        settings=settings,
+        opts=child,
+    )
+    created = [q for q in (main_queue, dead_letters) if q is not None]
 
     schedule = settings.schedule
     runtime = base_runtime_settings(
@@ -94,4 +90,26 @@ def declare_queue_pattern(
             schedules=[cloudflare.WorkersCronTriggerScheduleArgs(cron=schedule.cron)],
             opts=after_script,
         )
-    return core.outputs
+    return replace(
+        core.outputs,
+        queue_name=main_queue.queue_name if main_queue else pulumi.Output.from_input(settings.queue_name),
+        dead_letter_queue_name=(
+            dead_letters.queue_name
+            if dead_letters
+            else pulumi.Output.from_input(settings.dead_letter_queue_name)
+        ),
+    )
+
+
+def _queue(
+    resource_name: str,
+    queue_name: str,
+    *,
+    create: bool,
+    settings: ComponentSettings,
+    opts: pulumi.ResourceOptions,
+) -> cloudflare.Queue | None:
+    """The queue when the component manages it; None when it is referenced by name."""
+    if not create:
+        return None
+    return cloudflare.Queue(resource_name, account_id=settings.account_id, queue_name=queue_name, opts=opts)

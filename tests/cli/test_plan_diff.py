@@ -204,9 +204,13 @@ def test_a_route_change_touches_only_the_route(tmp_path: Path, run: Runner) -> N
     old = saved_plan(root, run)
     write_project(root, route="api.example.com/ingest/post*")
     document = diff_json(root, old, run)
-    (only,) = document["changes"]
-    assert only["resource"] == "bento-route-0"
-    assert only["action"] == "update" and only["effects"] == ["routing"]
+    # Routes are named by their pattern: a new pattern is a new route, the old one goes.
+    actions = {c["resource"]: c["action"] for c in document["changes"]}
+    assert actions == {
+        "bento-route-api-example-com-ingest-post": "create",
+        "bento-route-api-example-com-post": "delete",
+    }
+    assert all(c["effects"] == ["routing"] for c in document["changes"])
     assert document["container_rollout"] is False and document["replaces"] == []
 
 

@@ -96,7 +96,7 @@ def test_tree_types_names_and_parents(project: Path) -> None:
         "bento-container": APPLICATION,
         "bento-workers-dev": "cloudflare:index/workersScriptSubdomain:WorkersScriptSubdomain",
         "bento-domain-bento-example-com": "cloudflare:index/workersCustomDomain:WorkersCustomDomain",
-        "bento-route-0": "cloudflare:index/workersRoute:WorkersRoute",
+        "bento-route-example-com-ingest": "cloudflare:index/workersRoute:WorkersRoute",
     }
     assert {name: r.type for name, r in resources.items() if name != "bento"} == expected
     for name in expected:
@@ -155,10 +155,10 @@ def test_application_waits_for_namespace_and_digest(project: Path) -> None:
 def test_routes_wait_for_the_script(project: Path) -> None:
     resources = by_name(plan(args()))
     worker_urn = resources["bento-worker"].urn
-    for name in ("bento-workers-dev", "bento-domain-bento-example-com", "bento-route-0"):
+    for name in ("bento-workers-dev", "bento-domain-bento-example-com", "bento-route-example-com-ingest"):
         assert worker_urn in resources[name].depends_on, name
     assert resources["bento-domain-bento-example-com"].inputs["hostname"] == "bento.example.com"
-    assert resources["bento-route-0"].inputs["pattern"] == "example.com/ingest*"
+    assert resources["bento-route-example-com-ingest"].inputs["pattern"] == "example.com/ingest*"
 
 
 def test_prebuilt_image_skips_build(project: Path) -> None:
