@@ -1,10 +1,9 @@
 """Queues, for the queue pattern: producer bindings, the consumer and its settings.
 
-No pattern declares queues yet; this maps what that pattern will record — pulumi-cloudflare
-``Queue`` and ``QueueConsumer`` resources and ``queue`` bindings among the Worker's extra
-bindings — to wrangler's ``queues`` block (cloudflare-containers.md §7). A consumer names its
-queue by id, which only a deploy knows, so the queue is found through the consumer's dependency
-on the ``Queue`` resource the plan recorded.
+Maps what the queue pattern records — ``Queue`` resources, bento-cf's ``QueueConsumer`` (which
+names its queue and dead-letter queue by name, with wrangler's settings) and the ``queue``
+bindings among the Worker's extra bindings — to wrangler's ``queues`` block
+(cloudflare-containers.md §7).
 """
 
 from __future__ import annotations
@@ -13,21 +12,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bento_cf_component.cli.plan_engine import PlannedResource
-from bento_cf_component.errors import BentoCfConfigError
 from bento_cf_component.export import resource_types
 from bento_cf_component.export.component_resources import ComponentResources
 from bento_cf_component.export.known import known, known_str
 
 QUEUE_BINDING_TYPE = "queue"
 
-# pulumi-cloudflare QueueConsumerSettings → wrangler queues.consumers[] (wrangler key, divisor).
+# bento-cf QueueConsumer input → wrangler queues.consumers[] key, and the divisor to its unit.
 _CONSUMER_SETTINGS: dict[str, tuple[str, int]] = {
-    "batchSize": ("max_batch_size", 1),
-    "maxWaitTimeMs": ("max_batch_timeout", 1000),  # wrangler counts seconds
-    "maxRetries": ("max_retries", 1),
-    "maxConcurrency": ("max_concurrency", 1),
-    "retryDelay": ("retry_delay", 1),
-    "visibilityTimeoutMs": ("visibility_timeout_ms", 1),
+    "batch_size": ("max_batch_size", 1),
+    "max_wait_time_ms": ("max_batch_timeout", 1000),  # wrangler counts seconds
+    "max_retries": ("max_retries", 1),
+    "max_concurrency": ("max_concurrency", 1),
+    "retry_delay": ("retry_delay", 1),
 }
 
 
@@ -47,7 +44,7 @@ def queue_fields(parts: ComponentResources) -> QueueExport:
         for extra in known(worker, "extra_bindings", default=[])
         if isinstance(extra, dict) and extra.get("type") == QUEUE_BINDING_TYPE
     ]
-    consumers = [_consumer(c, queues) for c in parts.all_of(resource_types.QUEUE_CONSUMER)]
+    consumers = [_consumer(c) for c in parts.all_of(resource_types.QUEUE_CONSUMER)]
     block: dict[str, Any] = {}
     if producers:
         block["producers"] = producers
@@ -56,28 +53,25 @@ def queue_fields(parts: ComponentResources) -> QueueExport:
     return QueueExport({"queues": block} if block else {}, tuple(sorted(set(queues.values()))))
 
 
-def _consumer(consumer: PlannedResource, queues: dict[str, str]) -> dict[str, Any]:
-    dead_letter = known(consumer, "deadLetterQueue", required=False)
-    candidates = sorted({queues[urn] for urn in consumer.depends_on if urn in queues} - {dead_letter})
-    if len(candidates) != 1:
-        raise BentoCfConfigError(
-            [
-                f"{consumer.name}: cannot tell which queue it consumes (depends on "
-                f"{', '.join(candidates) or 'no queue'}); declare it with queue_id=<Queue>.queue_id"
-            ]
-        )
-    entry: dict[str, Any] = {"queue": candidates[0]}
-    kind = known(consumer, "type", default="worker")
-    if kind != "worker":
-        raise BentoCfConfigError(
-            [f"{consumer.name}.type is {kind!r}; wrangler config only has worker consumers"]
-        )
-    settings = known(consumer, "settings", default={})
+def _consumer(consumer: PlannedResource) -> dict[str, Any]:
+    entry: dict[str, Any] = {"queue": known_str(consumer, "queue_name")}
     for key, (wrangler_key, divisor) in _CONSUMER_SETTINGS.items():
-        value = settings.get(key) if isinstance(settings, dict) else None
-        if isinstance(value, int | float):
+        value = known(consumer, key, required=False)
+        if isinstance(value, int | float) and not isinstance(value, bool):
             scaled = value / divisor
             entry[wrangler_key] = int(scaled) if float(scaled).is_integer() else scaled
-    if dead_letter is not None:
+    dead_letter = known(consumer, "dead_letter_queue", required=False)
+    if dead_letter:
         entry["dead_letter_queue"] = dead_letter
     return entry
+
+
+def cron_fields(parts: ComponentResources) -> dict[str, Any]:
+    """The cron schedule (queue pattern), as wrangler's ``triggers.crons``."""
+    crons = [
+        str(schedule["cron"])
+        for trigger in parts.all_of(resource_types.CRON_TRIGGER)
+        for schedule in known(trigger, "schedules", default=[])
+        if isinstance(schedule, dict) and schedule.get("cron")
+    ]
+    return {"triggers": {"crons": crons}} if crons else {}

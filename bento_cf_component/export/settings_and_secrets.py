@@ -15,6 +15,7 @@ from bento_cf_component.export import resource_types
 from bento_cf_component.export.component_resources import ComponentResources
 from bento_cf_component.export.known import known, known_str
 from bento_cf_component.worker import ACCESS_TOKEN_BINDING
+from bento_cf_component.worker.tenant_runtime import ADMIN_TOKEN_BINDING
 
 
 def runtime_settings(parts: ComponentResources) -> dict[str, Any]:
@@ -36,6 +37,8 @@ def required_secrets(parts: ComponentResources) -> list[str]:
     names = [str(name) for name in settings.get("secretEnvNames", [])]
     if (settings.get("access") or {}).get("mode") == "bearer":
         names.append(ACCESS_TOKEN_BINDING)
+    if settings.get("adminPath"):  # durable-object pattern: the admin endpoint needs its token
+        names.append(ADMIN_TOKEN_BINDING)
     return sorted(names)
 
 

@@ -16,7 +16,7 @@ from bento_cf_component.export.component_resources import ComponentResources
 from bento_cf_component.export.containers import container_fields, is_prebuilt, unexpressible_rollout_kind
 from bento_cf_component.export.durable_objects import durable_object_fields
 from bento_cf_component.export.jsonc import render_jsonc
-from bento_cf_component.export.queues import QUEUE_BINDING_TYPE, queue_fields
+from bento_cf_component.export.queues import QUEUE_BINDING_TYPE, cron_fields, queue_fields
 from bento_cf_component.export.routes import route_fields
 from bento_cf_component.export.settings_and_secrets import (
     extra_binding_types,
@@ -113,6 +113,7 @@ def wrangler_config(
         **vars_field(parts),
         **secrets_field(parts),
         **queues.fields,
+        **cron_fields(parts),
     }
     kind = unexpressible_rollout_kind(parts)
     kind_note = (

@@ -1,88 +1,73 @@
-"""The queues block, ready for the queue pattern: mapped from a recorded plan, accepted by wrangler."""
+"""The queue and per-tenant patterns exported: queues, consumer, cron, admin token; wrangler accepts them."""
 
 from __future__ import annotations
 
-import json
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pulumi
-import pulumi_cloudflare as cloudflare
 import pytest
 
+from bento_cf_component.cli.main import main
 from bento_cf_component.cli.plan_engine import PlanRecording, record_declarations
 from bento_cf_component.cloudflare.worker_script import WorkerScript
-from bento_cf_component.errors import BentoCfConfigError
 from bento_cf_component.export import select_component
-from bento_cf_component.export.queues import queue_fields
+from bento_cf_component.export.queues import cron_fields, queue_fields
 from bento_cf_component.export.resource_types import COMPONENT
 
+from .conftest import REPO
 from .wrangler_cli import DOCKER_STAND_IN, dry_run, read_jsonc
 
 ACCOUNT = "0123456789abcdef0123456789abcdef"
+BENTO = (REPO / "examples" / "queue-batch" / "bento.yaml").read_text()
 
 
-def record_queue_component(*, consumer_knows_its_queue: bool = True) -> PlanRecording:
-    """What the queue pattern will declare: a producer binding, a queue, its DLQ and a consumer."""
+def record_queue_pattern(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **queue: Any) -> PlanRecording:
+    from bento_cf_component.component import BentoCloudflare
 
-    def declare() -> None:
-        component = pulumi.ComponentResource(COMPONENT, "events")
-        child = pulumi.ResourceOptions(parent=component)
-        WorkerScript(
-            "events-worker",
-            account_id=ACCOUNT,
-            script_name="events",
-            main_module="index.js",
-            module_content="export default {}",
-            compatibility_date="2026-04-01",
-            settings_json="{}",
-            extra_bindings=[{"type": "queue", "name": "BENTO_QUEUE", "queue_name": "bento-in"}],
-            opts=child,
-        )
-        queue = cloudflare.Queue("events-queue", account_id=ACCOUNT, queue_name="bento-in", opts=child)
-        dead = cloudflare.Queue("events-dlq", account_id=ACCOUNT, queue_name="bento-in-dlq", opts=child)
-        cloudflare.QueueConsumer(
-            "events-consumer",
-            account_id=ACCOUNT,
-            queue_id=queue.queue_id if consumer_knows_its_queue else "0" * 32,
-            script_name="events",
-            type="worker",
-            dead_letter_queue=dead.queue_name,
-            settings=cloudflare.QueueConsumerSettingsArgs(
-                batch_size=50, max_wait_time_ms=5000, max_retries=3, retry_delay=10
-            ),
-            opts=child,
-        )
-
-    recording = record_declarations(declare)
+    (tmp_path / "bento.yaml").write_text(BENTO)
+    monkeypatch.chdir(tmp_path)
+    args: dict[str, Any] = {
+        "account_id": ACCOUNT,
+        "pattern": "queue",
+        "bento": {"config": "bento.yaml"},
+        "container": {"max_instances": 2},
+        "access": {"token": "tok"},
+        "queue": {"max_batch_size": 50, "max_batch_timeout": 5, "max_retries": 3, "retry_delay": 10, **queue},
+        "schedule": {"cron": "*/15 * * * *"},
+    }
+    recording = record_declarations(lambda: BentoCloudflare("events", args), project="shop", stack="dev")
     assert recording.errors == []
     return recording
 
 
-def test_queues_map_to_wranglers_block() -> None:
-    parts = select_component(record_queue_component(), "dev", None)
+def test_the_queue_pattern_maps_to_wranglers_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parts = select_component(record_queue_pattern(tmp_path, monkeypatch), "dev", None)
     exported = queue_fields(parts)
     assert exported.fields == {
         "queues": {
-            "producers": [{"binding": "BENTO_QUEUE", "queue": "bento-in"}],
+            "producers": [{"binding": "BENTO_QUEUE", "queue": "shop-dev-queue"}],
             "consumers": [
                 {
-                    "queue": "bento-in",  # found through the consumer's dependency, not its (unknown) id
+                    "queue": "shop-dev-queue",
                     "max_batch_size": 50,
-                    "max_batch_timeout": 5,  # wrangler counts seconds, Cloudflare's API milliseconds
+                    "max_batch_timeout": 5,  # wrangler counts seconds, the consumer milliseconds
                     "max_retries": 3,
                     "retry_delay": 10,
-                    "dead_letter_queue": "bento-in-dlq",
+                    "dead_letter_queue": "shop-dev-dlq",
                 }
             ],
         }
     }
-    assert exported.to_create == ("bento-in", "bento-in-dlq")
+    assert exported.to_create == ("shop-dev-dlq", "shop-dev-queue")
+    assert cron_fields(parts) == {"triggers": {"crons": ["*/15 * * * *"]}}
 
 
-def test_a_consumer_without_a_queue_dependency_is_refused() -> None:
-    parts = select_component(record_queue_component(consumer_knows_its_queue=False), "dev", None)
-    with pytest.raises(BentoCfConfigError, match="cannot tell which queue it consumes"):
-        queue_fields(parts)
+def test_max_concurrency_is_exported_when_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parts = select_component(record_queue_pattern(tmp_path, monkeypatch, max_concurrency=4), "dev", None)
+    [consumer] = queue_fields(parts).fields["queues"]["consumers"]
+    assert consumer["max_concurrency"] == 4
 
 
 def test_no_queues_no_block() -> None:
@@ -99,16 +84,31 @@ def test_no_queues_no_block() -> None:
             opts=pulumi.ResourceOptions(parent=component),
         )
 
-    exported = queue_fields(select_component(record_declarations(declare), "dev", None))
+    parts = select_component(record_declarations(declare), "dev", None)
+    exported = queue_fields(parts)
     assert exported.fields == {} and exported.to_create == ()
+    assert cron_fields(parts) == {}
 
 
-def test_wrangler_accepts_the_queues_block(exported: dict[str, Path], wrangler: Path, tmp_path: Path) -> None:
-    config = read_jsonc(exported["dev"])
-    config.update(queue_fields(select_component(record_queue_component(), "dev", None)).fields)
-    with_queues = exported["dev"].with_name("with-queues.jsonc")
-    with_queues.write_text(json.dumps(config, indent=2))
-    result = dry_run(with_queues, tmp_path, docker=str(DOCKER_STAND_IN))
+@pytest.mark.parametrize("example", ["queue-batch", "per-tenant"])
+def test_wrangler_accepts_the_pattern_examples(
+    example: str, wrangler: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / example
+    shutil.copytree(REPO / "examples" / example, project, ignore=shutil.ignore_patterns(".bento-cf"))
+    out = tmp_path / "wrangler.jsonc"
+    assert main(["export", "wrangler", "--stack", "dev", "--cwd", str(project), "--out", str(out)]) == 0
+    capsys.readouterr()
+    config = read_jsonc(out)
+    if example == "queue-batch":
+        consumers = config["queues"]["consumers"]  # type: ignore[index]
+        assert consumers[0]["queue"] == "shop-events" and consumers[0]["max_batch_size"] == 50
+    else:
+        assert "BENTO_CF_ADMIN_TOKEN" in config["secrets"]["required"]  # type: ignore[index]
+
+    result = dry_run(out, tmp_path, docker=str(DOCKER_STAND_IN))
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
-    assert "env.BENTO_QUEUE (bento-in)" in output and "Queue" in output
+    assert "env.BENTO_CONTAINER (BentoContainer)" in output
+    if example == "queue-batch":
+        assert "env.BENTO_QUEUE (shop-events)" in output
