@@ -59,6 +59,10 @@ def args_from_stack_config() -> BentoCloudflareArgs:
 
     secrets = _read("secrets")
     if secrets is not None:
+        _require_secret(
+            f"{CONFIG_NAMESPACE}:secrets",
+            f"pulumi config set --secret --path {CONFIG_NAMESPACE}:secrets.NAME <value>",
+        )
         if not isinstance(secrets, dict):
             raise BentoCfConfigError(
                 [
@@ -84,7 +88,14 @@ def _checked_token(token: str, *, key: str) -> str:
         raise BentoCfConfigError(
             [f"{key}: must not contain whitespace (clients send it as Authorization: Bearer <token>)"]
         )
+    _require_secret(key, f"pulumi config set --secret {key} <token>")
     return token
+
+
+def _require_secret(key: str, command: str) -> None:
+    """A secret set without --secret sits in plain text in the stack file, and so in git."""
+    if not runtime_config.is_config_secret(key):
+        raise BentoCfConfigError([f"{key}: stored in plain text in the stack file; set it with: {command}"])
 
 
 def _reject_plain_secrets(args: dict[str, Any]) -> None:
@@ -141,6 +152,14 @@ def _reject_unknown_keys() -> None:
     problems = []
     for full_key in sorted(present):
         namespace, _, key = full_key.partition(":")
+        if namespace != CONFIG_NAMESPACE and difflib.get_close_matches(
+            namespace, [CONFIG_NAMESPACE], cutoff=0.8
+        ):
+            # bento_cf:…, bentocf:… — silently ignored settings are the worst kind of typo.
+            problems.append(
+                f"{full_key}: unknown namespace {namespace!r}; did you mean {CONFIG_NAMESPACE}:{key}?"
+            )
+            continue
         if namespace != CONFIG_NAMESPACE or key in known:
             continue
         close = difflib.get_close_matches(key, sorted(known), n=1)
