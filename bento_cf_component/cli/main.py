@@ -1,4 +1,4 @@
-"""``bento-cf`` — offline tools for Bento on Cloudflare Containers.
+"""bento-cf — offline tools for Bento on Cloudflare Containers.
 
 Needs no credentials, no Pulumi CLI and no Docker. Bad input: one line per problem on stderr,
 exit status 1, no traceback.
@@ -11,6 +11,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Protocol
 
 import pulumi
@@ -39,10 +40,18 @@ COMMANDS: tuple[Command, ...] = (plan, cost, export, dev)
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bento-cf", description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"bento-cf {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     for command in COMMANDS:
         command.register(commands)
     return parser
+
+
+def _version() -> str:
+    try:
+        return version("bento-cf")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

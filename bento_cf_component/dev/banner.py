@@ -35,7 +35,8 @@ def banner(
         ),
     ]
     for name, value in secrets.generated.items():
-        lines.append(f"  {name}={value}  (generated for this run; export {name} to choose it)")
+        # Printed as a command so the `try:` line below works once pasted into the shell.
+        lines.append(f"  export {name}={value}  (generated for this run; set {name} yourself to choose it)")
     for name in secrets.bindings:
         if name not in secrets.generated and name not in secrets.placeholders:
             lines.append(f"  {name}: from the environment")
