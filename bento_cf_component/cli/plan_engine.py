@@ -28,9 +28,9 @@ from pulumi.runtime.sync_await import _sync_await
 from bento_cf_component.errors import BentoCfConfigError
 
 # Sentinels of Pulumi's wire format (pulumi/runtime/rpc.py).
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+UNKNOWN = rpc.UNKNOWN
+SIG_KEY = rpc._special_sig_key
+SECRET_SIG = rpc._special_secret_sig
 
 
 class PlanProblems(BentoCfConfigError):

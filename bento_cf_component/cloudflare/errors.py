@@ -1,5 +1,8 @@
 """Cloudflare API errors turned into one line that says what happened and what to do.
 
+Under ``pulumi up`` the dynamic-provider host prints the provider's traceback before that line;
+the line itself is the last one of the error.
+
 Every SDK call in the providers runs inside ``cloudflare_errors(...)``. The raised
 ``CloudflareDeployError`` never carries the SDK exception as its cause (``from None``): the
 dynamic-provider host prints the whole traceback chain, and the SDK's text is a raw JSON dump.

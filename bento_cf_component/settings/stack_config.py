@@ -101,13 +101,14 @@ def _require_secret(key: str, command: str) -> None:
 def _reject_plain_secrets(args: dict[str, Any]) -> None:
     """Secrets written inside plain objects would sit unencrypted in the stack file."""
     access = args.get("access")
-    if isinstance(access, dict) and ({"token", "admin_token"} & set(access)):
-        raise BentoCfConfigError(
-            [
-                f"{CONFIG_NAMESPACE}:access.token: a token does not belong in plain config; set it with: "
-                f"pulumi config set --secret {CONFIG_NAMESPACE}:access_token <token>"
-            ]
-        )
+    for field, key in (("token", "access_token"), ("admin_token", "admin_token")):
+        if isinstance(access, dict) and field in access:
+            raise BentoCfConfigError(
+                [
+                    f"{CONFIG_NAMESPACE}:access.{field}: a token does not belong in plain config; "
+                    f"set it with: pulumi config set --secret {CONFIG_NAMESPACE}:{key} <token>"
+                ]
+            )
     container = args.get("container")
     if isinstance(container, dict) and "secrets" in container:
         names = container["secrets"] if isinstance(container["secrets"], dict) else {}
@@ -138,7 +139,7 @@ def _read(key: str) -> Any:
 
 
 def _scalar(raw: Any) -> Any:
-    """Pulumi passes scalars as strings; turn ``true``/``false`` and numbers back into values."""
+    """Pulumi passes scalars as strings; turn ``true``/``false`` back into booleans."""
     if not isinstance(raw, str):
         return raw
     if raw in {"true", "false"}:

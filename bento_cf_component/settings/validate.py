@@ -15,10 +15,14 @@ from bento_cf_component.settings.model import ComponentSettings
 CONFIG_NAMESPACE = "bento-cf"
 
 # Fields whose values are secret: an error about them never repeats the value.
-_SECRET_PATHS = (("access", "token"), ("container", "secrets"))
+_SECRET_PATHS = (("access", "token"), ("access", "admin_token"), ("container", "secrets"))
 
 # How to set a key from the command line, for messages about missing or bad values.
-_SECRET_KEYS = {("access", "token"): "access_token", ("container", "secrets"): "secrets"}
+_SECRET_KEYS = {
+    ("access", "token"): "access_token",
+    ("access", "admin_token"): "admin_token",
+    ("container", "secrets"): "secrets",
+}
 
 
 def default_worker_name(project: str, stack: str) -> str:
