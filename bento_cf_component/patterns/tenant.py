@@ -17,7 +17,7 @@ from bento_cf_component.patterns.container_worker import (
     base_runtime_settings,
     declare_container_worker,
 )
-from bento_cf_component.settings.model import ComponentSettings, TenantSettings
+from bento_cf_component.settings.model import ComponentSettings, TenantSettings, duration_seconds
 from bento_cf_component.worker.tenant_runtime import ADMIN_TOKEN_BINDING, KeepWarmRuntime, TenantRuntime
 
 ADMIN_PATH = "/_bento-cf/tenants"
@@ -54,7 +54,9 @@ def declare_tenant_pattern(
         # earlier deploy (secret bindings survive uploads) must not keep it open.
         admin_path=ADMIN_PATH if settings.access.admin_token is not None else None,
         keep_warm=(
-            KeepWarmRuntime(tenants=tuple(keep_warm.tenants), interval_seconds=_seconds(keep_warm.interval))
+            KeepWarmRuntime(
+                tenants=tuple(keep_warm.tenants), interval_seconds=duration_seconds(keep_warm.interval)
+            )
             if keep_warm
             else None
         ),
@@ -72,7 +74,3 @@ def declare_tenant_pattern(
         extra_secret_bindings=admin,
     )
     return core.outputs
-
-
-def _seconds(duration: str) -> int:
-    return int(duration[:-1]) * {"s": 1, "m": 60, "h": 3600}[duration[-1]]

@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError
 from bento_cf_component.cost.instance_types import INSTANCE_TYPES
 from bento_cf_component.worker.queue_runtime import QUEUE_BINDING
 from bento_cf_component.worker.runtime_settings import RESERVED_BINDING_NAMES
-from bento_cf_component.worker.tenant_runtime import ADMIN_TOKEN_BINDING, TENANTS_BINDING
+from bento_cf_component.worker.tenant_runtime import ADMIN_TOKEN_BINDING, MAX_HOSTNAME_LABEL, TENANTS_BINDING
 
 # Every binding the Worker may carry; a secret (itself a binding) of the same name would clash.
 WORKER_BINDINGS = RESERVED_BINDING_NAMES | {QUEUE_BINDING, ADMIN_TOKEN_BINDING, TENANTS_BINDING}
@@ -385,7 +385,7 @@ class TenantSettings(_Strict):
     source: Literal["path", "header", "hostname"] = "path"
     path_prefix: UrlPath = "/t"
     header: str = "x-tenant-id"
-    hostname_label: StrictInt = Field(default=0, ge=0, le=10)
+    hostname_label: StrictInt = Field(default=0, ge=0, le=MAX_HOSTNAME_LABEL)
     pattern: str = _DEFAULT_TENANT_PATTERN
     """Allowed tenant keys (a regular expression over ASCII; anchored)."""
     allow_list: list[str] | None = None
@@ -431,7 +431,8 @@ class TenantSettings(_Strict):
         return self.keep_warm.tenants if self.keep_warm else []
 
 
-def _seconds(duration: str) -> int:
+def duration_seconds(duration: str) -> int:
+    """Seconds in a duration such as ``30s``, ``10m`` or ``1h`` (validated by ``_duration``)."""
     return int(duration[:-1]) * {"s": 1, "m": 60, "h": 3600}[duration[-1]]
 
 
@@ -492,7 +493,7 @@ class ComponentSettings(_Strict):
                     "and container.secrets, or pick another tenant.env_name",
                     key="tenant.env_name",
                 )
-            if tenant.keep_warm and _seconds(tenant.keep_warm.interval) >= _seconds(
+            if tenant.keep_warm and duration_seconds(tenant.keep_warm.interval) >= duration_seconds(
                 self.container.sleep_after
             ):
                 raise _error(
