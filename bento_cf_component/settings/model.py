@@ -46,6 +46,7 @@ _DURATION = re.compile(r"^\d+[smh]$")
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _HEADER = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
+_PINNED_BASE = re.compile(r"@sha256:[0-9a-f]{64}$|:v?\d+\.\d+\.\d+[\w.-]*$")
 _DIGEST_REF = re.compile(r"^(?P<repo>[a-z0-9.-]+(?::\d+)?/[a-z0-9._/-]+)@sha256:[0-9a-f]{64}$")
 # Registries Cloudflare Containers pull from (cloudflare-containers.md §2.4).
 _PULLABLE_HOSTS = (
@@ -131,6 +132,13 @@ class ImageSettings(_Strict):
             )
         if self.ref is not None:
             check_prebuilt_ref(self.ref)
+        if self.base is not None and not _PINNED_BASE.search(self.base):
+            raise _error(
+                "base",
+                f"image.base {self.base!r} must be pinned: a release tag (…:1.20.0) or a digest "
+                "(…@sha256:…); latest and edge move under you",
+                key="base",
+            )
         return self
 
     @property

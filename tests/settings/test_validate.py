@@ -184,3 +184,16 @@ def test_account_capacity_limits() -> None:
         good(container={"max_instances": 375, "instance_type": "standard-4"}), project="p", stack="s"
     )
     assert ok.container.max_instances == 375
+
+
+@pytest.mark.parametrize(
+    "base", ["ghcr.io/warpstreamlabs/bento:latest", "ghcr.io/warpstreamlabs/bento", "x/y:edge"]
+)
+def test_base_image_must_be_pinned(base: str) -> None:
+    [line] = problems(good(image={"base": base}))
+    assert line.startswith("bento-cf:image.base: image.base") and "must be pinned" in line
+
+
+def test_pinned_base_images_accepted() -> None:
+    for base in ("ghcr.io/warpstreamlabs/bento:1.20.0", "ghcr.io/warpstreamlabs/bento@sha256:" + "a" * 64):
+        assert validate_settings(good(image={"base": base}), project="p", stack="s").image.base == base
