@@ -11,16 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bento_cf_component.cli.plan_engine import PlannedResource, PlanRecording, Secret, Unknown
+from bento_cf_component.cloudflare.queue_consumer import DEFAULTS as CONSUMER_DEFAULTS
 from bento_cf_component.errors import BentoCfConfigError
 from bento_cf_component.export.component_resources import ComponentResources, select_component
-
-WORKER_SCRIPT = "pulumi-python:dynamic/bentocf:WorkerScript"
-QUEUE_CONSUMER = "pulumi-python:dynamic/bentocf:QueueConsumer"
-CONTAINER_CLASS = "BentoContainer"
-"""The class ``upstream-container.mjs`` exports; the component always uploads this one."""
-
-# Cloudflare's consumer defaults (cloudflare/queue_consumer.py), for inputs the plan leaves out.
-_CONSUMER_DEFAULTS = {"batch_size": 10, "max_wait_time_ms": 5000, "max_retries": 3, "retry_delay": 0}
+from bento_cf_component.export.resource_types import QUEUE_CONSUMER, WORKER_SCRIPT
+from bento_cf_component.worker.runtime_settings import CONTAINER_CLASS_NAME as CONTAINER_CLASS
 
 
 @dataclass(frozen=True)
@@ -113,7 +108,7 @@ def _queue(
     consumer = consumers[0]
 
     def number(key: str) -> int:
-        value = _value(consumer, key, _CONSUMER_DEFAULTS.get(key))
+        value = _value(consumer, key, CONSUMER_DEFAULTS.get(key))
         if not isinstance(value, int):
             raise BentoCfConfigError([f"{consumer.name}.{key} should be a number, the plan has {value!r}"])
         return value
