@@ -2,6 +2,7 @@
 // "schedule" (optional, null or absent = no cron work). Contract: docs/architecture.md.
 
 import { canonicalPath, isManagementPath } from './routing.js';
+import { WORKER_PATHS, fieldProblems } from './validators.js';
 
 export const QUEUE_KEYS = Object.freeze(['queue', 'schedule']);
 
@@ -10,7 +11,6 @@ const SCHEDULE_FIELDS = Object.freeze(['path']);
 const BINDING_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Cloudflare Queues: a retry may be delayed by at most 12 hours.
 const MAX_RETRY_DELAY_SECONDS = 12 * 60 * 60;
-const WORKER_PATHS = Object.freeze(['/ping', '/ready']);
 
 /** Every problem with the queue/schedule keys of `raw` (the whole settings object). */
 export function queueProblems(raw) {
@@ -69,17 +69,6 @@ export function queueSettings(raw) {
     queue: { binding, ingestPath, retryDelaySeconds },
     schedule: schedule === null ? null : { path: schedule.path },
   };
-}
-
-function fieldProblems(name, object, fields) {
-  const problems = [];
-  for (const key of Object.keys(object)) {
-    if (!fields.includes(key)) problems.push(`unknown key "${name}.${key}"`);
-  }
-  for (const key of fields) {
-    if (!(key in object)) problems.push(`missing key "${name}.${key}"`);
-  }
-  return problems;
 }
 
 /** null when `path` can be a public Worker route of its own, else what is wrong with it. */

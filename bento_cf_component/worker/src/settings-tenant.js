@@ -4,16 +4,13 @@
 
 import { canonicalPath, isManagementPath } from './routing.js';
 import { tenantKeyProblem, tenantPattern } from './tenant-key.js';
+import { ENV_NAME, HTTP_TOKEN, SLEEP_AFTER, WORKER_PATHS, fieldProblems } from './validators.js';
 
 export const TENANT_KEYS = Object.freeze(['tenant', 'wsPath', 'adminPath', 'keepWarm']);
 export const TENANT_SOURCES = Object.freeze(['path', 'header', 'hostname']);
 
 const TENANT_FIELDS = Object.freeze(['source', 'pathPrefix', 'header', 'hostnameLabel', 'pattern', 'allowList', 'envName']);
 const KEEP_WARM_FIELDS = Object.freeze(['tenants', 'intervalSeconds']);
-const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const SLEEP_AFTER = /^(\d+)([smh])$/;
-const WORKER_PATHS = Object.freeze(['/ping', '/ready']);
 const MAX_HOSTNAME_LABEL = 126;
 
 /** Every problem with the durable-object keys of `raw` (the whole settings object). */
@@ -163,13 +160,6 @@ function publicPathProblem(path) {
   }
   if (WORKER_PATHS.includes(path) || isManagementPath(path)) return 'must not be /ping, /ready or a Bento management path';
   return null;
-}
-
-function fieldProblems(label, object, fields) {
-  const problems = [];
-  for (const key of Object.keys(object)) if (!fields.includes(key)) problems.push(`unknown key "${label}.${key}"`);
-  for (const key of fields) if (!(key in object)) problems.push(`missing key "${label}.${key}"`);
-  return problems;
 }
 
 function sleepAfterSeconds(sleepAfter) {

@@ -3,6 +3,7 @@
 
 import { QUEUE_KEYS, queueProblems, queueSettings } from './settings-queue.js';
 import { TENANT_KEYS, tenantProblems, tenantSettings } from './settings-tenant.js';
+import { ENV_NAME, HTTP_TOKEN, SLEEP_AFTER } from './validators.js';
 
 export const SETTINGS_BINDING = 'BENTO_CF_SETTINGS';
 export const ACCESS_TOKEN_BINDING = 'BENTO_CF_ACCESS_TOKEN';
@@ -27,10 +28,6 @@ const KNOWN_KEYS = Object.freeze([
 ]);
 const RESPONSE_MODES = Object.freeze(['sync', 'accepted']);
 const ACCESS_MODES = Object.freeze(['bearer', 'public']);
-const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// The only forms @cloudflare/containers' parseTimeExpression accepts.
-const SLEEP_AFTER = /^\d+[smh]$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Misconfigured Worker: answered with 500 and this message (never contains secret values). */
 export class ConfigError extends Error {
