@@ -21,7 +21,13 @@ export class BentoContainer extends Container {
   /** Forwards the Worker's request to Bento, starting the container first if needed. */
   async fetch(request) {
     if (this.setupError !== undefined) return misconfigured(this.setupError);
-    if (!(await this.startWithinBudget())) return containerUnavailable(this.bentoSettings);
+    const budgetMs = this.bentoSettings.startupBudgetMs;
+    const notStarted = await this.startWithin(budgetMs);
+    if (notStarted !== null) {
+      // A slow start keeps going in the background; the client's retry will find it warmer.
+      console.warn(`Bento container not ready within ${budgetMs} ms: ${messageOf(notStarted.error)}`);
+      return containerUnavailable(this.bentoSettings);
+    }
 
     const response = await this.containerFetch(request, this.defaultPort);
     // containerFetch answers 500 itself when the container vanished mid-request; tell the client
@@ -33,10 +39,15 @@ export class BentoContainer extends Container {
     return response;
   }
 
-  /** true once Bento's port answers, false if that did not happen within startupBudgetMs. */
-  async startWithinBudget() {
+  /**
+   * Starts the container unless it is already up and waits for Bento's port: at most
+   * startupBudgetMs in all, of which at most instanceWaitMs for the platform to provide an
+   * instance. null once the port answers, else {error} (the library's reason) for the caller
+   * to log and answer.
+   */
+  async startWithin(instanceWaitMs) {
     const { status } = await this.getState();
-    if (this.container.running && status === 'healthy') return true;
+    if (this.container.running && status === 'healthy') return null;
 
     const budgetMs = this.bentoSettings.startupBudgetMs;
     try {
@@ -44,16 +55,14 @@ export class BentoContainer extends Container {
         ports: this.defaultPort,
         cancellationOptions: {
           abort: AbortSignal.timeout(budgetMs),
-          instanceGetTimeoutMS: budgetMs,
+          instanceGetTimeoutMS: instanceWaitMs,
           portReadyTimeoutMS: budgetMs,
           waitInterval: PORT_POLL_INTERVAL_MS,
         },
       });
-      return true;
+      return null;
     } catch (error) {
-      // A slow start keeps going in the background; the client's retry will find it warmer.
-      console.warn(`Bento container not ready within ${budgetMs} ms: ${messageOf(error)}`);
-      return false;
+      return { error };
     }
   }
 }
@@ -77,6 +86,7 @@ function containerSetup(env) {
   }
 }
 
-function messageOf(error) {
+/** An error's message, also for values thrown that are not Errors. */
+export function messageOf(error) {
   return error instanceof Error ? error.message : String(error);
 }

@@ -7,7 +7,7 @@
 // keep-warm schedule (src/keep-warm.js). The Worker names the tenant in the internal header
 // TENANT_HEADER; the object binds itself to the first tenant it sees and refuses any other.
 
-import { BentoContainer as RequestPatternContainer } from './container.js';
+import { BentoContainer as RequestPatternContainer, messageOf } from './container.js';
 import { KEEP_WARM_CALLBACK, armKeepWarm, keepWarmTick } from './keep-warm.js';
 import { jsonError, misconfigured } from './responses.js';
 import { tenantKeyProblem } from './tenant-key.js';
@@ -19,7 +19,6 @@ export const TENANT_HEADER = 'x-bento-cf-tenant';
 // @cloudflare/containers' words when the platform has no instance left (max_instances reached).
 const NO_INSTANCE = 'there is no container instance that can be provided to this durable object';
 const RATE_LIMITED = 'you are requesting too many containers per second';
-const PORT_POLL_INTERVAL_MS = 100;
 // How long a request may wait for an instance to free up before it gets the 503 (the library's
 // own default instance timeout; at most half the startup budget so Bento still has time to start).
 const CAPACITY_WAIT_MS = 8_000;
@@ -75,35 +74,23 @@ export class BentoContainer extends RequestPatternContainer {
 
   /** null once Bento's port answers, else {response: the 503 to send, error}. */
   async startForTenant() {
-    const { status } = await this.getState();
-    if (this.container.running && status === 'healthy') return null;
-
     const budgetMs = this.bentoSettings.startupBudgetMs;
-    try {
-      await this.startAndWaitForPorts({
-        ports: this.defaultPort,
-        cancellationOptions: {
-          abort: AbortSignal.timeout(budgetMs),
-          instanceGetTimeoutMS: Math.min(CAPACITY_WAIT_MS, Math.ceil(budgetMs / 2)),
-          portReadyTimeoutMS: budgetMs,
-          waitInterval: PORT_POLL_INTERVAL_MS,
-        },
-      });
-      return null;
-    } catch (error) {
-      if (mentions(error, NO_INSTANCE)) {
-        console.warn(`no container instance free for this tenant: ${messageOf(error)}`);
-        return this.unavailable(
-          'capacity_exhausted',
-          'every container instance is in use (the deployment reached max_instances); retry later',
-        );
-      }
-      if (mentions(error, RATE_LIMITED)) {
-        return this.unavailable('container_unavailable', 'too many containers are starting at once; retry later');
-      }
-      console.warn(`Bento container not ready within ${budgetMs} ms: ${messageOf(error)}`);
-      return this.unavailable('container_unavailable', 'the Bento container is not ready yet');
+    const notStarted = await this.startWithin(Math.min(CAPACITY_WAIT_MS, Math.ceil(budgetMs / 2)));
+    if (notStarted === null) return null;
+
+    const { error } = notStarted;
+    if (mentions(error, NO_INSTANCE)) {
+      console.warn(`no container instance free for this tenant: ${messageOf(error)}`);
+      return this.unavailable(
+        'capacity_exhausted',
+        'every container instance is in use (the deployment reached max_instances); retry later',
+      );
     }
+    if (mentions(error, RATE_LIMITED)) {
+      return this.unavailable('container_unavailable', 'too many containers are starting at once; retry later');
+    }
+    console.warn(`Bento container not ready within ${budgetMs} ms: ${messageOf(error)}`);
+    return this.unavailable('container_unavailable', 'the Bento container is not ready yet');
   }
 
   /** A 503 with Retry-After: the client should come back later. */
@@ -175,8 +162,4 @@ function mentions(error, text) {
     if (messageOf(e).toLowerCase().includes(text)) return true;
   }
   return false;
-}
-
-function messageOf(error) {
-  return error instanceof Error ? error.message : String(error);
 }
