@@ -19,9 +19,14 @@ export async function checkAccess(request, settings, env) {
   }
   const header = request.headers.get('authorization');
   if (header === null) return unauthorized(false);
-  const match = BEARER.exec(header);
-  if (match === null || !(await tokensEqual(match[1], expected))) return unauthorized(true);
+  if (!(await bearerTokenMatches(header, expected))) return unauthorized(true);
   return null;
+}
+
+/** Whether an Authorization header value (or null) is "Bearer <expected>"; the scheme is case-insensitive. */
+export async function bearerTokenMatches(header, expected) {
+  const match = header === null ? null : BEARER.exec(header);
+  return match !== null && (await tokensEqual(match[1], expected));
 }
 
 /** Whether the Authorization header is ours and must not be forwarded to Bento. */
@@ -30,7 +35,7 @@ export function authorizationIsOurs(settings) {
 }
 
 // Hash both sides so the comparison takes the same time whatever the lengths and contents.
-export async function tokensEqual(given, expected) {
+async function tokensEqual(given, expected) {
   const [a, b] = await Promise.all([digest(given), digest(expected)]);
   let difference = 0;
   for (let i = 0; i < a.length; i++) difference |= a[i] ^ b[i];

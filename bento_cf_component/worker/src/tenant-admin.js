@@ -8,7 +8,7 @@
 // that binding, or with adminPath null, the endpoint does not exist: 404 like any unknown path.
 
 import { getContainer } from '@cloudflare/containers';
-import { tokensEqual } from './access.js';
+import { bearerTokenMatches } from './access.js';
 import { jsonError, jsonResponse, methodNotAllowed, notFound } from './responses.js';
 import { CONTAINER_BINDING, ConfigError } from './settings.js';
 import { allowedTenants } from './tenant-allow-list.js';
@@ -17,7 +17,6 @@ import { tenantKeyProblem } from './tenant-key.js';
 export const ADMIN_TOKEN_BINDING = 'BENTO_CF_ADMIN_TOKEN';
 
 const ADMIN_METHODS = Object.freeze(['GET', 'HEAD']);
-const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 // The list reads each tenant's object; more than this and the list is cut (and says so).
 const LIST_LIMIT = 100;
 
@@ -74,8 +73,7 @@ function tenantStatus(env, tenant) {
 
 async function checkAdminToken(request, expected) {
   const header = request.headers.get('authorization');
-  const match = header === null ? null : BEARER.exec(header);
-  if (match !== null && (await tokensEqual(match[1], expected))) return null;
+  if (await bearerTokenMatches(header, expected)) return null;
   const challenge =
     header === null ? 'Bearer realm="bento-cf-admin"' : 'Bearer realm="bento-cf-admin", error="invalid_token"';
   return jsonError(401, 'unauthorized', 'the admin endpoint needs the admin bearer token', {
