@@ -1,5 +1,8 @@
-// The request Bento receives: same method, path, query and body (streamed), minus the headers
-// that belong to this hop or to us.
+// Forwarding to a container: the request Bento receives (same method, path, query and body,
+// streamed, minus the headers that belong to this hop or to us), the call to the container's
+// Durable Object, and the answer the client gets back.
+
+import { badGateway, containerUnavailable, jsonResponse } from './responses.js';
 
 // RFC 9110 §7.6.1 connection-specific fields, plus Proxy-* which are meant for proxies like us.
 const HOP_BY_HOP = Object.freeze([
@@ -57,4 +60,41 @@ export function withBentoFraming(response) {
   const { readable, writable } = new FixedLengthStream(length);
   response.body.pipeTo(writable).catch(() => {});
   return new Response(readable, response);
+}
+
+/**
+ * Sends `outgoing` to the Durable Object stub `connect()` gives. Errors on the way become a 503
+ * when the platform says a retry can help (overloaded, reset, moved), else a 502.
+ * `log` words the log lines: {unavailable, failed}.
+ */
+export async function sendToContainer(settings, connect, outgoing, log) {
+  try {
+    const stub = await connect();
+    return await stub.fetch(outgoing);
+  } catch (error) {
+    if (error?.overloaded || error?.retryable) {
+      console.warn(`${log.unavailable}: ${error.message}`);
+      return containerUnavailable(settings, 'the Bento container is busy or restarting; retry later');
+    }
+    console.error(`${log.failed}: ${error?.message ?? error}`);
+    return badGateway();
+  }
+}
+
+/** The client's answer to a forwarded input request: Bento's reply (sync, or not 2xx), else 202. */
+export async function inputAnswer(response, settings) {
+  if (settings.responseMode === 'sync' || !response.ok) return withBentoFraming(response);
+  await response.body?.cancel();
+  return jsonResponse(202, { status: 'accepted' });
+}
+
+/** The client's answer to /ready from Bento's: 200 (plus `extra`) when ready, else 503 + Retry-After. */
+export async function readyAnswer(response, settings, extra = {}) {
+  await response.body?.cancel();
+  if (response.ok) return jsonResponse(200, { ready: true, ...extra });
+  return jsonResponse(
+    503,
+    { ready: false, error: 'not_ready', message: 'Bento is not ready yet' },
+    { 'retry-after': String(settings.retryAfterSeconds) },
+  );
 }

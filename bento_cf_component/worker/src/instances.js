@@ -1,6 +1,16 @@
 // Which container instance serves a request: sticky by a header's hash, else random.
 
 import { getContainer, getRandom } from '@cloudflare/containers';
+import { CONTAINER_BINDING, ConfigError } from './settings.js';
+
+/** The Durable Object namespace every instance (and tenant object) lives in. */
+export function containerNamespace(env) {
+  const namespace = env?.[CONTAINER_BINDING];
+  if (namespace === undefined || typeof namespace.idFromName !== 'function') {
+    throw new ConfigError(`binding ${CONTAINER_BINDING} is missing or not a Durable Object namespace`);
+  }
+  return namespace;
+}
 
 /** Same naming as getRandom(), so sticky and random choices land on the same instances. */
 export function instanceName(index) {

@@ -1,19 +1,17 @@
 // The request-driven pattern: HTTP client -> Worker -> one of N Bento containers -> reply.
 
 import { authorizationIsOurs, checkAccess } from './access.js';
-import { forwardedRequest, probeRequest, withBentoFraming } from './forwarding.js';
-import { pickInstance } from './instances.js';
-import {
-  badGateway,
-  containerUnavailable,
-  jsonResponse,
-  methodNotAllowed,
-  notFound,
-} from './responses.js';
+import { forwardedRequest, inputAnswer, probeRequest, readyAnswer, sendToContainer } from './forwarding.js';
+import { containerNamespace, pickInstance } from './instances.js';
+import { methodNotAllowed, notFound } from './responses.js';
 import { ROUTE, routeFor } from './routing.js';
-import { CONTAINER_BINDING, ConfigError } from './settings.js';
 
-const PROBE_METHODS = Object.freeze(['GET', 'HEAD']);
+/** The methods /ping and /ready answer. */
+export const PROBE_METHODS = Object.freeze(['GET', 'HEAD']);
+const INSTANCE_LOG = Object.freeze({
+  unavailable: 'container instance unavailable',
+  failed: 'forwarding to container instance failed',
+});
 
 export async function handleRequestPattern(request, env, settings) {
   const url = new URL(request.url);
@@ -47,13 +45,7 @@ export async function ready(request, env, settings) {
   if (denied !== null) return denied;
 
   const response = await callInstance(env, settings, request, probeRequest(request, '/ready'));
-  await response.body?.cancel();
-  if (response.ok) return jsonResponse(200, { ready: true });
-  return jsonResponse(
-    503,
-    { ready: false, error: 'not_ready', message: 'Bento is not ready yet' },
-    { 'retry-after': String(settings.retryAfterSeconds) },
-  );
+  return readyAnswer(response, settings);
 }
 
 /** The Bento input path: forward as is; answer with Bento's reply (sync) or 202 (accepted). */
@@ -64,28 +56,11 @@ async function input(request, env, settings) {
 
   const forwarded = forwardedRequest(request, { dropAuthorization: authorizationIsOurs(settings) });
   const response = await callInstance(env, settings, request, forwarded);
-  if (settings.responseMode === 'sync' || !response.ok) return withBentoFraming(response);
-
-  await response.body?.cancel();
-  return jsonResponse(202, { status: 'accepted' });
+  return inputAnswer(response, settings);
 }
 
 /** Sends `outgoing` to the instance chosen for `request`; errors become 502/503 responses. */
 export async function callInstance(env, settings, request, outgoing) {
-  const namespace = env?.[CONTAINER_BINDING];
-  if (namespace === undefined || typeof namespace.idFromName !== 'function') {
-    throw new ConfigError(`binding ${CONTAINER_BINDING} is missing or not a Durable Object namespace`);
-  }
-  try {
-    const instance = await pickInstance(namespace, settings, request);
-    return await instance.fetch(outgoing);
-  } catch (error) {
-    // Durable Object errors say whether a retry can help (overloaded, reset, moved).
-    if (error?.overloaded || error?.retryable) {
-      console.warn(`container instance unavailable: ${error.message}`);
-      return containerUnavailable(settings, 'the Bento container is busy or restarting; retry later');
-    }
-    console.error(`forwarding to container instance failed: ${error?.message ?? error}`);
-    return badGateway();
-  }
+  const namespace = containerNamespace(env);
+  return sendToContainer(settings, () => pickInstance(namespace, settings, request), outgoing, INSTANCE_LOG);
 }

@@ -10,7 +10,7 @@
 import { getContainer } from '@cloudflare/containers';
 import { bearerTokenMatches } from './access.js';
 import { jsonError, jsonResponse, methodNotAllowed, notFound } from './responses.js';
-import { CONTAINER_BINDING, ConfigError } from './settings.js';
+import { containerNamespace } from './instances.js';
 import { allowedTenants } from './tenant-allow-list.js';
 import { tenantKeyProblem } from './tenant-key.js';
 
@@ -64,11 +64,7 @@ async function listTenants(env, settings) {
 }
 
 function tenantStatus(env, tenant) {
-  const namespace = env?.[CONTAINER_BINDING];
-  if (namespace === undefined || typeof namespace.idFromName !== 'function') {
-    throw new ConfigError(`binding ${CONTAINER_BINDING} is missing or not a Durable Object namespace`);
-  }
-  return getContainer(namespace, tenant).tenantStatus(tenant);
+  return getContainer(containerNamespace(env), tenant).tenantStatus(tenant);
 }
 
 async function checkAdminToken(request, expected) {

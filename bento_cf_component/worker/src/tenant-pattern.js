@@ -9,19 +9,22 @@
 
 import { getContainer } from '@cloudflare/containers';
 import { authorizationIsOurs, checkAccess } from './access.js';
-import { forwardedRequest, probeRequest, withBentoFraming } from './forwarding.js';
+import { forwardedRequest, inputAnswer, probeRequest, readyAnswer, sendToContainer } from './forwarding.js';
+import { containerNamespace } from './instances.js';
 import { armKeepWarmOnce } from './keep-warm.js';
-import { ping } from './request-pattern.js';
-import { badGateway, containerUnavailable, jsonError, jsonResponse, methodNotAllowed, notFound } from './responses.js';
+import { PROBE_METHODS, ping } from './request-pattern.js';
+import { jsonError, methodNotAllowed, notFound } from './responses.js';
 import { ROUTE, canonicalPath, routeFor } from './routing.js';
-import { CONTAINER_BINDING, ConfigError } from './settings.js';
 import { handleAdmin, isAdminPath } from './tenant-admin.js';
 import { tenantAllowed } from './tenant-allow-list.js';
 import { TENANT_HEADER } from './tenant-container.js';
 import { extractTenant } from './tenant-key.js';
 import { isWebSocketUpgrade, upgradeRequest, upgradeRequired } from './websocket-proxy.js';
 
-const PROBE_METHODS = Object.freeze(['GET', 'HEAD']);
+const TENANT_LOG = Object.freeze({
+  unavailable: 'tenant container unavailable',
+  failed: "forwarding to the tenant's container failed",
+});
 
 export async function handleTenantPattern(request, env, settings, ctx) {
   const url = new URL(request.url);
@@ -65,41 +68,21 @@ async function ready(request, env, settings, tenant, target) {
   const response = await callTenant(env, settings, tenant, probeRequest(new Request(target), '/ready'));
   // Our own 503 (capacity, not up in time) says why; pass it on.
   if (response.status === 503 && response.headers.has('retry-after') && isOurs(response)) return response;
-  await response.body?.cancel();
-  if (response.ok) return jsonResponse(200, { ready: true, tenant });
-  return jsonResponse(
-    503,
-    { ready: false, error: 'not_ready', message: 'Bento is not ready yet' },
-    { 'retry-after': String(settings.retryAfterSeconds) },
-  );
+  return readyAnswer(response, settings, { tenant });
 }
 
 async function input(request, env, settings, tenant, target, dropAuthorization) {
   if (!settings.inputMethods.includes(request.method)) return methodNotAllowed(settings.inputMethods);
   const forwarded = forwardedRequest(request, { dropAuthorization });
   const response = await callTenant(env, settings, tenant, new Request(target, forwarded));
-  if (settings.responseMode === 'sync' || !response.ok) return withBentoFraming(response);
-  await response.body?.cancel();
-  return jsonResponse(202, { status: 'accepted' });
+  return inputAnswer(response, settings);
 }
 
 /** Sends `outgoing` to the tenant's Durable Object (idFromName(tenant)), naming the tenant. */
 async function callTenant(env, settings, tenant, outgoing) {
-  const namespace = env?.[CONTAINER_BINDING];
-  if (namespace === undefined || typeof namespace.idFromName !== 'function') {
-    throw new ConfigError(`binding ${CONTAINER_BINDING} is missing or not a Durable Object namespace`);
-  }
+  const namespace = containerNamespace(env);
   outgoing.headers.set(TENANT_HEADER, tenant);
-  try {
-    return await getContainer(namespace, tenant).fetch(outgoing);
-  } catch (error) {
-    if (error?.overloaded || error?.retryable) {
-      console.warn(`tenant container unavailable: ${error.message}`);
-      return containerUnavailable(settings, 'the Bento container is busy or restarting; retry later');
-    }
-    console.error(`forwarding to the tenant's container failed: ${error?.message ?? error}`);
-    return badGateway();
-  }
+  return sendToContainer(settings, () => getContainer(namespace, tenant), outgoing, TENANT_LOG);
 }
 
 function isOurs(response) {
