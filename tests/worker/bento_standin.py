@@ -14,12 +14,12 @@ verbs; anything else -> 404 ``404 page not found``.
 from __future__ import annotations
 
 import json
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
+from .loopback_server import LoopbackServer
 from .websocket_standin import WsEvent, serve_websocket
 
 STANDIN_PREFIX = "/__standin/"
@@ -82,22 +82,18 @@ class BentoStandIn:
         self.ws_events: list[WsEvent] = []
         self.first_body_chunk = threading.Event()
         self._lock = threading.Lock()
-        self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = LoopbackServer(_handler_for(self))
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.url
 
     def start(self) -> BentoStandIn:
-        self._thread.start()
+        self._server.start()
         return self
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.close()
 
     def reset(self, knobs: Knobs | None = None) -> None:
         with self._lock:
@@ -139,17 +135,6 @@ class BentoStandIn:
     def paths_seen(self) -> list[str]:
         with self._lock:
             return [r.path for r in self.requests]
-
-
-class _QuietServer(ThreadingHTTPServer):
-    # socketserver's default listen backlog is 5: under 50 tenants' concurrent traffic a full
-    # backlog drops workerd's connections ("Network connection lost"), which Bento would not.
-    request_queue_size = 256
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # workerd drops idle keep-alive connections; that is not a test failure.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 def _handler_for(standin: BentoStandIn) -> type[BaseHTTPRequestHandler]:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from .loopback_server import LoopbackServer
 
 STANDIN_PREFIX = "/__standin/"
 INSTANCE_HEADER = "x-standin-instance"
@@ -114,22 +115,18 @@ class QueueStandIn:
         self.invocations: list[Invocation] = []
         self.dead_letters: list[DeadLetter] = []
         self.lock = threading.Lock()
-        self._server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._server = LoopbackServer(_handler_for(self))
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.url
 
     def start(self) -> QueueStandIn:
-        self._thread.start()
+        self._server.start()
         return self
 
     def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._server.close()
 
     def reset(self, knobs: QueueKnobs | None = None) -> None:
         with self.lock:
@@ -176,12 +173,6 @@ def parse_multipart(content_type: str, body: bytes) -> list[Part] | None:
                 headers[name.strip().lower()] = value.strip()
         parts.append(Part(headers, content))
     return parts
-
-
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 def _handler_for(standin: QueueStandIn) -> type[BaseHTTPRequestHandler]:
