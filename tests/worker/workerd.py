@@ -58,10 +58,13 @@ def start_worker(
     text_bindings: Mapping[str, str],
     workdir: Path,
     persist_dir: Path | None = None,
+    harness: Path = HARNESS,
+    extra_config: Mapping[str, object] | None = None,
 ) -> RunningWorker:
     """Start the harness and wait for its URL (http://127.0.0.1:<port>/).
 
     ``persist_dir``: keep Durable Object storage there, so a second harness finds it again.
+    ``harness`` / ``extra_config``: another harness script (the queue one) and its own settings.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     bundle_path = workdir / bundle.main_module
@@ -81,6 +84,7 @@ def start_worker(
                 "standinUrl": standin_url,
                 "readyPath": str(ready_path),
                 "persistDir": str(persist_dir) if persist_dir is not None else None,
+                **(extra_config or {}),
             }
         ),
         encoding="utf-8",
@@ -88,7 +92,7 @@ def start_worker(
     log_path = workdir / "harness.log"
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            ["node", str(HARNESS), str(config_path)],
+            ["node", str(harness), str(config_path)],
             stdin=subprocess.PIPE,
             stdout=log_file,
             stderr=subprocess.STDOUT,
