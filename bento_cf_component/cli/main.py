@@ -12,11 +12,11 @@ import sys
 import traceback
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any, Protocol
+from typing import Protocol
 
 import pulumi
 
-from bento_cf_component.cli.commands import cost, dev, export, plan
+from bento_cf_component.cli.commands import Subcommands, cost, dev, export, plan
 from bento_cf_component.cli.project import ProjectError
 from bento_cf_component.errors import BentoCfConfigError
 
@@ -30,7 +30,7 @@ class Command(Protocol):
 
     NAME: str
 
-    def register(self, commands: Any) -> None: ...
+    def register(self, commands: Subcommands) -> None: ...
 
     def run(self, args: argparse.Namespace) -> int: ...
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
+from bento_cf_component.cli.commands import Subcommands
 from bento_cf_component.cli.commands.plan import add_stack_arguments, plan_stack
 
 NAME = "cost"
 
 
-def register(commands: Any) -> None:
+def register(commands: Subcommands) -> None:
     parser = commands.add_parser(
         NAME,
         help="estimate the monthly cost of the stack's containers",

@@ -6,9 +6,9 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 from bento_cf_component.build_paths import BUILD_ROOT
+from bento_cf_component.cli.commands import Subcommands
 from bento_cf_component.cli.commands.plan import add_stack_arguments, plan_stack
 
 NAME = "dev"
@@ -16,7 +16,7 @@ DEFAULT_PORT = 8787
 DEV_STATE = "dev-state"
 
 
-def register(commands: Any) -> None:
+def register(commands: Subcommands) -> None:
     from bento_cf_component.dev.upstream import DEFAULT_UPSTREAM
 
     parser = commands.add_parser(

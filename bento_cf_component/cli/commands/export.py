@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from bento_cf_component.build_paths import BUILD_ROOT
+from bento_cf_component.cli.commands import Subcommands
 from bento_cf_component.cli.commands.plan import add_stack_arguments, plan_stack
 
 NAME = "export"
@@ -15,7 +15,7 @@ TARGETS = ("wrangler",)
 DEFAULT_FILE = "wrangler.jsonc"
 
 
-def register(commands: Any) -> None:
+def register(commands: Subcommands) -> None:
     parser = commands.add_parser(
         NAME,
         help="write an equivalent config for another tool (wrangler), offline",

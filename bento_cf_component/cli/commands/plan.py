@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from bento_cf_component.cli.commands import Subcommands
 from bento_cf_component.cli.project import ProjectError, find_project
 from bento_cf_component.errors import BentoCfConfigError
 
@@ -15,7 +16,7 @@ NAME = "plan"
 FORMATS = ("text", "json", "markdown")
 
 
-def register(commands: Any) -> None:
+def register(commands: Subcommands) -> None:
     parser = commands.add_parser(
         NAME,
         help="validate and show what `pulumi up` would declare, offline",
