@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bento_cf_component.cli.commands import Subcommands
 from bento_cf_component.cli.project import ProjectError, find_project
 from bento_cf_component.errors import BentoCfConfigError
+
+if TYPE_CHECKING:  # the engine loads Pulumi's runtime; commands import it only when they run
+    from bento_cf_component.cli.plan_engine import PlanRecording
 
 NAME = "plan"
 FORMATS = ("text", "json", "markdown")
@@ -105,17 +109,15 @@ def _read_old_plan(path_text: str) -> dict[str, Any]:
         raise BentoCfConfigError([f"--diff {path_text}: {exc}; {hint}"]) from None
 
 
+@dataclass(frozen=True)
 class PlannedStack:
     """A stack's recorded plan, with where its artifacts were written."""
 
-    def __init__(
-        self, recording: Any, project: str, stack: str, program_dir: Path, artifacts: list[str]
-    ) -> None:
-        self.recording = recording
-        self.project = project
-        self.stack = stack
-        self.program_dir = program_dir
-        self.artifacts = artifacts
+    recording: PlanRecording
+    project: str
+    stack: str
+    program_dir: Path
+    artifacts: list[str]
 
 
 def plan_stack(args: argparse.Namespace) -> PlannedStack:
