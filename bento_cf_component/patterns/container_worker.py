@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pulumi
+from typing_extensions import Unpack
 
 from bento_cf_component.bento import BentoCheckResult
 from bento_cf_component.cloudflare.container_application import ContainerApplication
@@ -32,6 +33,8 @@ from bento_cf_component.worker import (
     build_worker_bundle,
     write_worker_artifacts,
 )
+from bento_cf_component.worker.queue_runtime import QueueRuntime, ScheduleRuntime
+from bento_cf_component.worker.tenant_runtime import KeepWarmRuntime, TenantRuntime
 
 # How long a request may wait for a cold container before the Worker answers 503.
 STARTUP_BUDGET_MS = 20_000
@@ -63,8 +66,19 @@ class DeclaredCore:
     outputs: PatternOutputs
 
 
+class PatternFields(TypedDict, total=False):
+    """The runtime-settings sections a pattern adds (``RuntimeSettings``'s optional fields)."""
+
+    queue: QueueRuntime
+    schedule: ScheduleRuntime | None
+    tenant: TenantRuntime
+    ws_path: str | None
+    admin_path: str | None
+    keep_warm: KeepWarmRuntime | None
+
+
 def base_runtime_settings(
-    settings: ComponentSettings, bento: CheckedBento, **pattern_fields: Any
+    settings: ComponentSettings, bento: CheckedBento, **pattern_fields: Unpack[PatternFields]
 ) -> RuntimeSettings:
     """The settings every pattern shares; ``pattern_fields`` are the pattern's own sections."""
     result = bento.result
@@ -76,7 +90,7 @@ def base_runtime_settings(
 
 
 def _runtime_settings(
-    settings: ComponentSettings, result: BentoCheckResult, pattern_fields: Mapping[str, Any]
+    settings: ComponentSettings, result: BentoCheckResult, pattern_fields: PatternFields
 ) -> RuntimeSettings:
     return RuntimeSettings(
         pattern=settings.pattern,
