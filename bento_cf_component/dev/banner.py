@@ -49,7 +49,8 @@ def banner(
         lines.append(f"  Durable Object state persists in {persist_dir}")
     lines.append("  routes:")
     lines += [f"    {method:<5} {path:<26} {what}" for method, path, what in _routes(target, bearer)]
-    lines.append(f"  try:  {_example(target, url, bearer)}")
+    first = "after the export line above, " if bearer and ACCESS_TOKEN_BINDING in secrets.generated else ""
+    lines.append(f"  try ({first}in another shell):  {_example(target, url, bearer)}")
     lines.append("  Ctrl-C stops.")
     return "\n".join(lines)
 

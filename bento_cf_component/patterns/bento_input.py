@@ -10,6 +10,7 @@ import yaml
 
 from bento_cf_component.bento import BentoCheckResult, check_bento_config
 from bento_cf_component.errors import BentoCfConfigError
+from bento_cf_component.patterns.bento_override import bento_config_override_path
 from bento_cf_component.settings.model import ComponentSettings
 from bento_cf_component.settings.validate import CONFIG_NAMESPACE
 
@@ -27,18 +28,20 @@ def load_checked_bento(
 ) -> CheckedBento:
     """Read and check the Bento config; raise ``BentoCfConfigError`` with one line per problem."""
     source = settings.bento
-    if source.config is not None:
-        path = Path(source.config)
+    override = bento_config_override_path()
+    config_path = override or source.config
+    if config_path is not None:
+        path = Path(config_path)
         try:
             text = path.read_text()
         except OSError as exc:
             raise BentoCfConfigError(
                 [
-                    f"{CONFIG_NAMESPACE}:bento.config: cannot read {source.config} ({exc.strerror}); "
-                    "give a path relative to the project root"
+                    f"{CONFIG_NAMESPACE}:bento.config: cannot read {config_path} ({exc.strerror}); "
+                    "give a path relative to the program folder"
                 ]
             ) from None
-        origin = source.config
+        origin = config_path
     else:
         text = yaml.safe_dump(source.inline, sort_keys=False)
         origin = f"{CONFIG_NAMESPACE}:bento.inline"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -158,3 +159,22 @@ def test_real_command_line_no_traceback_no_secret(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert "Traceback" not in bad.stderr
     assert bad.stderr.strip().startswith("error: bento-cf:container.max_instances:")
+
+
+def test_config_override_reaches_programs_that_set_it_in_python(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    project = tmp_path / "request-driven"
+    shutil.copytree(REPO / "examples" / "request-driven", project, ignore=shutil.ignore_patterns(".bento-cf"))
+    other = tmp_path / "other.yaml"
+    other.write_text(GOOD_BENTO.replace("/post", "/elsewhere"))
+    code = main(["plan", "--stack", "dev", "--cwd", str(project), "--config", str(other)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert 'settings_json.inputPath: "/elsewhere"' in out
+    assert (
+        project / ".bento-cf" / "dev" / "ingest" / "image" / "bento.yaml"
+    ).read_text() == other.read_text()
+    assert "BENTO_CF_BENTO_CONFIG" not in os.environ  # restored after the run

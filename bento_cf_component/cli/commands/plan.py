@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from bento_cf_component.cli.commands import Subcommands
 from bento_cf_component.cli.project import ProjectError, find_project
 from bento_cf_component.errors import BentoCfConfigError
+from bento_cf_component.patterns.bento_override import bento_config_override
 
 if TYPE_CHECKING:  # the engine loads Pulumi's runtime; commands import it only when they run
     from bento_cf_component.cli.plan_engine import PlanRecording
@@ -125,14 +126,12 @@ def plan_stack(args: argparse.Namespace) -> PlannedStack:
     project = find_project(Path(args.cwd).resolve())
     stack = project.load_stack(args.stack)
     config = dict(stack.values)
+    override: str | None = None
     if getattr(args, "config", None):
         config_path = Path(args.config).resolve()
         if not config_path.is_file():
             raise ProjectError(f"--config {args.config}: no such file")
-        bento = json.loads(config.get("bento-cf:bento", "{}"))
-        bento.pop("inline", None)
-        bento["config"] = str(config_path)
-        config["bento-cf:bento"] = json.dumps(bento)
+        override = str(config_path)
 
     program = project.program_dir / "__main__.py"
     if not program.is_file():
@@ -141,13 +140,16 @@ def plan_stack(args: argparse.Namespace) -> PlannedStack:
     # Imported here: loading the engine and providers is the slow part, keep --help fast.
     from bento_cf_component.cli.plan_engine import PlanProblems, run_program
 
-    recording = run_program(
-        program=program,
-        project=project.name,
-        stack=args.stack,
-        config=config,
-        secret_keys=stack.secret_keys,
-    )
+    # Through the environment, so it reaches components whose program sets bento.config in
+    # Python as well as those configured by stack config.
+    with bento_config_override(override):
+        recording = run_program(
+            program=program,
+            project=project.name,
+            stack=args.stack,
+            config=config,
+            secret_keys=stack.secret_keys,
+        )
     if recording.errors:
         raise PlanProblems([error.strip().splitlines()[0] for error in recording.errors])
 
