@@ -6,6 +6,7 @@ from bento_cf_component.build_paths import BUILD_ROOT
 from bento_cf_component.patterns.bento_input import CheckedBento, load_checked_bento
 from bento_cf_component.patterns.container_worker import PatternOutputs
 from bento_cf_component.settings import BentoCloudflareArgs, ComponentSettings, validate_settings
+from bento_cf_component.settings.stack_config import StackConfigArgs
 
 TYPE_TOKEN = "bento-cf:index:BentoCloudflare"
 
@@ -37,7 +38,12 @@ class BentoCloudflare(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         # Validate everything before registering anything: bad input leaves nothing half-deployed.
-        settings = validate_settings(args, project=pulumi.get_project(), stack=pulumi.get_stack())
+        settings = validate_settings(
+            args,
+            project=pulumi.get_project(),
+            stack=pulumi.get_stack(),
+            from_stack_config=isinstance(args, StackConfigArgs),
+        )
         # The durable-object pattern hands each container its tenant id, so the config may use it.
         is_tenant = settings.pattern == "durable-object"
         extra_env = frozenset({settings.tenant_settings.env_name} if is_tenant else ())

@@ -35,6 +35,10 @@ _PLAIN_KEYS = (
 _SECRET_KEYS = ("access_token", "admin_token", "secrets")
 
 
+class StackConfigArgs(dict[str, Any]):
+    """Args read from stack config: errors then say how to fix them with ``pulumi config set``."""
+
+
 def args_from_stack_config() -> BentoCloudflareArgs:
     """Build the component args from the current stack's ``bento-cf:*`` config."""
     _reject_unknown_keys()
@@ -74,7 +78,7 @@ def args_from_stack_config() -> BentoCloudflareArgs:
         # The names are plain (needed to check the Bento config now); the values stay secret.
         container["secrets"] = {name: pulumi.Output.secret(str(v)) for name, v in secrets.items()}
         args["container"] = container
-    return cast(BentoCloudflareArgs, args)
+    return cast(BentoCloudflareArgs, StackConfigArgs(args))
 
 
 def _checked_token(token: str, *, key: str) -> str:

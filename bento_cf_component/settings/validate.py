@@ -31,8 +31,14 @@ def default_worker_name(project: str, stack: str) -> str:
     return re.sub(r"-{2,}", "-", name)[:63].rstrip("-") or "bento"
 
 
-def validate_settings(args: Mapping[str, Any], *, project: str, stack: str) -> ComponentSettings:
-    """Validate ``args`` (Python args or stack config); raise ``BentoCfConfigError`` on bad input."""
+def validate_settings(
+    args: Mapping[str, Any], *, project: str, stack: str, from_stack_config: bool = True
+) -> ComponentSettings:
+    """Validate ``args`` (Python args or stack config); raise ``BentoCfConfigError`` on bad input.
+
+    ``from_stack_config`` picks the fix a message suggests: a ``pulumi config set`` command, or
+    changing the arguments the program passes.
+    """
     data = dict(args)
     data.setdefault("worker_name", default_worker_name(project, stack))
     # Validated in place (not by a default factory) so its errors carry the `access` location.
@@ -40,10 +46,10 @@ def validate_settings(args: Mapping[str, Any], *, project: str, stack: str) -> C
     try:
         return ComponentSettings.model_validate(data)
     except ValidationError as exc:
-        raise BentoCfConfigError(_describe(e) for e in exc.errors()) from None
+        raise BentoCfConfigError(_describe(e, from_stack_config) for e in exc.errors()) from None
 
 
-def _describe(error: Mapping[str, Any]) -> str:
+def _describe(error: Mapping[str, Any], from_stack_config: bool = True) -> str:
     # pydantic marks a failing dict key with a trailing "[key]"; the key itself names the setting.
     loc = tuple(str(part) for part in error["loc"] if part != "[key]")
     ctx = error.get("ctx") or {}
@@ -55,15 +61,16 @@ def _describe(error: Mapping[str, Any]) -> str:
     secret = any(loc[: len(p)] == p or p[: len(loc)] == loc for p in _SECRET_PATHS)
     shown = "" if secret or kind == "missing" else f" (got {_short(error.get('input'))})"
 
+    how = _how_to_set(loc) if from_stack_config else "set it in the BentoCloudflare arguments of your program"
     if kind == "missing":
-        return f"{key}: required — {_how_to_set(loc)}"
+        return f"{key}: required — {how}"
     if kind == "extra_forbidden":
         return f"{key}: unknown setting{_did_you_mean(loc)}"
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         return f"{key}: {_short(error.get('input'))} is not one of {expected}"
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
-        return f"{key}: {error['msg'].lower()}{shown} — {_how_to_set(loc)}"
+        return f"{key}: {error['msg'].lower()}{shown} — {how}"
     if kind.endswith("_type") or kind.endswith("_parsing"):
         return f"{key}: {error['msg'].lower()}{shown}"
     return f"{key}: {error['msg']}"

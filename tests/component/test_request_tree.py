@@ -211,3 +211,11 @@ def test_nested_braces_in_the_input_path_refused(project: Path) -> None:
         plan(args())
     [line] = caught.value.problems
     assert "input.http_server.path" in line and "braces inside a path parameter" in line
+
+
+def test_python_args_errors_point_at_the_program(project: Path) -> None:
+    with pytest.raises(BentoCfConfigError) as caught:
+        plan(args(container={"max_instances": 0}))
+    [line] = caught.value.problems
+    assert line.endswith("— set it in the BentoCloudflare arguments of your program")
+    assert "pulumi config set" not in line
