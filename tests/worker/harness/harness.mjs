@@ -7,10 +7,12 @@
 // Writes {"url": "..."} to readyPath once ready (stdout is left to workerd's logs), then serves
 // until stdin closes or SIGTERM.
 
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { serveUntilStopped } from './lifecycle.mjs';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 // miniflare lives in the Worker project's node_modules (installed by `npm ci` there).
@@ -44,23 +46,4 @@ const mf = new Miniflare({
   ...(config.persistDir ? { durableObjectsPersist: config.persistDir } : {}),
 });
 
-let closing = false;
-async function shutdown() {
-  if (closing) return;
-  closing = true;
-  try {
-    await mf.dispose();
-  } finally {
-    process.exit(0);
-  }
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
-process.stdin.on('end', shutdown);
-process.stdin.on('close', shutdown);
-process.stdin.resume();
-
-const url = await mf.ready;
-// Written whole, then renamed, so the reader never sees half a file.
-writeFileSync(`${config.readyPath}.tmp`, JSON.stringify({ url: url.toString() }));
-renameSync(`${config.readyPath}.tmp`, config.readyPath);
+await serveUntilStopped(mf, config.readyPath);

@@ -9,10 +9,12 @@
 // main queue; "dlq-recorder" consumes the dead-letter queue. Writes {"url": ...} to readyPath,
 // then serves until stdin closes or SIGTERM. /cdn-cgi/handler/scheduled triggers scheduled().
 
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { serveUntilStopped } from './lifecycle.mjs';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const requireFromWorker = createRequire(join(config.workerDir, 'package.json'));
@@ -68,22 +70,4 @@ const mf = new Miniflare({
   ],
 });
 
-let closing = false;
-async function shutdown() {
-  if (closing) return;
-  closing = true;
-  try {
-    await mf.dispose();
-  } finally {
-    process.exit(0);
-  }
-}
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
-process.stdin.on('end', shutdown);
-process.stdin.on('close', shutdown);
-process.stdin.resume();
-
-const url = await mf.ready;
-writeFileSync(`${config.readyPath}.tmp`, JSON.stringify({ url: url.toString() }));
-renameSync(`${config.readyPath}.tmp`, config.readyPath);
+await serveUntilStopped(mf, config.readyPath);
