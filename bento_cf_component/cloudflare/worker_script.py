@@ -61,6 +61,11 @@ from bento_cf_component.cloudflare.props import (
     changed_keys,
     is_unknown,
 )
+from bento_cf_component.worker.runtime_settings import (
+    CONTAINER_BINDING,
+    CONTAINER_CLASS_NAME,
+    SETTINGS_BINDING,
+)
 
 SECRET_BINDING_TYPES = ["secret_text", "secret_key"]
 """Kept from the previous upload when the component does not own every secret."""
@@ -88,9 +93,9 @@ INPUT_KEYS = (
 REPLACE_KEYS = ("account_id", "script_name")
 DEFAULTS: dict[str, Any] = {
     "compatibility_flags": [],
-    "container_class": "BentoContainer",
-    "durable_object_binding": "BENTO_CONTAINER",
-    "settings_binding": "BENTO_CF_SETTINGS",
+    "container_class": CONTAINER_CLASS_NAME,
+    "durable_object_binding": CONTAINER_BINDING,
+    "settings_binding": SETTINGS_BINDING,
     "secret_bindings": {},
     "owns_all_secrets": False,
     "extra_bindings": [],
@@ -387,9 +392,9 @@ class WorkerScript(Resource, module="bentocf", name="WorkerScript"):
         compatibility_date: pulumi.Input[str],
         settings_json: pulumi.Input[str],
         compatibility_flags: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
-        container_class: pulumi.Input[str] = "BentoContainer",
-        durable_object_binding: pulumi.Input[str] = "BENTO_CONTAINER",
-        settings_binding: pulumi.Input[str] = "BENTO_CF_SETTINGS",
+        container_class: pulumi.Input[str] = CONTAINER_CLASS_NAME,
+        durable_object_binding: pulumi.Input[str] = CONTAINER_BINDING,
+        settings_binding: pulumi.Input[str] = SETTINGS_BINDING,
         secret_bindings: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         owns_all_secrets: pulumi.Input[bool] = False,
         extra_bindings: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None,
