@@ -64,18 +64,10 @@ from bento_cf_component.cloudflare.props import (
     changed_keys,
     is_unknown,
 )
+from bento_cf_component.instance_types import INSTANCE_TYPE_NAMES, InstanceType
 
-InstanceType = Literal["lite", "basic", "standard-1", "standard-2", "standard-3", "standard-4"]
 StepPercentage = Literal[5, 10, 20, 25, 50, 100]
 RolloutKind = Literal["full_auto", "full_manual"]
-INSTANCE_TYPES: tuple[InstanceType, ...] = (
-    "lite",
-    "basic",
-    "standard-1",
-    "standard-2",
-    "standard-3",
-    "standard-4",
-)
 STEP_PERCENTAGES: tuple[StepPercentage, ...] = (5, 10, 20, 25, 50, 100)
 ROLLOUT_KINDS: tuple[RolloutKind, ...] = ("full_auto", "full_manual")
 
@@ -151,7 +143,7 @@ class Desired:
             name=name,
             namespace_id=namespace_id,
             image=as_str(props, "image"),
-            instance_type=_pick(INSTANCE_TYPES, props.get("instance_type", "lite"), "instance_type"),
+            instance_type=_pick(INSTANCE_TYPE_NAMES, props.get("instance_type", "lite"), "instance_type"),
             max_instances=as_int(props, "max_instances", 0),
             observability_logs=as_bool(props, "observability_logs", True),
             environment_variables=tuple(sorted(as_str_dict(props, "environment_variables").items())),
@@ -459,11 +451,11 @@ def _validate(inputs: Mapping[str, Any]) -> list[tuple[str, str]]:
         problems.append(
             ("image", f"image {image!r} must be pinned by digest (…@sha256:<64 hex>), never by a mutable tag")
         )
-    if known("instance_type") and inputs.get("instance_type") not in INSTANCE_TYPES:
+    if known("instance_type") and inputs.get("instance_type") not in INSTANCE_TYPE_NAMES:
         problems.append(
             (
                 "instance_type",
-                f"instance_type {inputs.get('instance_type')!r}; use one of {', '.join(INSTANCE_TYPES)}",
+                f"instance_type {inputs.get('instance_type')!r}; use one of {', '.join(INSTANCE_TYPE_NAMES)}",
             )
         )
     max_instances = inputs.get("max_instances")

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bento_cf_component.cost.deployment import ContainerDeployment
-from bento_cf_component.cost.instance_types import INSTANCE_TYPES, InstanceResources
 from bento_cf_component.cost.prices import WORKERS_PAID, ContainerPrices
 from bento_cf_component.cost.profile import DAYS_PER_MONTH, ActivityProfile
 from bento_cf_component.errors import BentoCfConfigError
+from bento_cf_component.instance_types import INSTANCE_TYPES, InstanceResources
 
 SECONDS_PER_HOUR = Decimal(3600)
 

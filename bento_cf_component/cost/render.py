@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from bento_cf_component.cost.estimate import NOT_INCLUDED, CostEstimate, CostLine, Scenario
-from bento_cf_component.cost.instance_types import INSTANCE_TYPES
+from bento_cf_component.instance_types import INSTANCE_TYPES
 
 _CENT = Decimal("0.01")
 _MICRO = Decimal("0.000001")

@@ -1,10 +1,10 @@
 """Public, typed settings of the component and their validation."""
 
+from bento_cf_component.instance_types import InstanceType
 from bento_cf_component.settings.args import BentoCloudflareArgs
 from bento_cf_component.settings.model import (
     BENTO_VERSION,
     ComponentSettings,
-    InstanceType,
     Pattern,
 )
 from bento_cf_component.settings.stack_config import args_from_stack_config

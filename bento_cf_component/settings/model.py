@@ -22,7 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from bento_cf_component.cost.instance_types import INSTANCE_TYPES
+from bento_cf_component.instance_types import INSTANCE_TYPES, InstanceType
 from bento_cf_component.worker.queue_runtime import QUEUE_BINDING
 from bento_cf_component.worker.runtime_settings import RESERVED_BINDING_NAMES
 from bento_cf_component.worker.tenant_runtime import ADMIN_TOKEN_BINDING, MAX_HOSTNAME_LABEL, TENANTS_BINDING
@@ -31,7 +31,6 @@ from bento_cf_component.worker.tenant_runtime import ADMIN_TOKEN_BINDING, MAX_HO
 WORKER_BINDINGS = RESERVED_BINDING_NAMES | {QUEUE_BINDING, ADMIN_TOKEN_BINDING, TENANTS_BINDING}
 
 Pattern = Literal["request", "queue", "durable-object"]
-InstanceType = Literal["lite", "basic", "standard-1", "standard-2", "standard-3", "standard-4"]
 
 # Newest Bento release when this was written (v1.20.0, 2026-07-27); pinned, never `latest`.
 BENTO_VERSION = "1.20.0"

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal, get_args
+
+InstanceType = Literal["lite", "basic", "standard-1", "standard-2", "standard-3", "standard-4"]
+"""The predefined instance types the Containers API accepts (the official SDK's enum)."""
+INSTANCE_TYPE_NAMES: tuple[InstanceType, ...] = get_args(InstanceType)
 
 
 @dataclass(frozen=True)
