@@ -27,14 +27,15 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.worker_latency import SETTINGS as REQUEST_SETTINGS  # noqa: E402
 from bento_cf_component.worker.bundle import WORKER_DIR, build_worker_bundle  # noqa: E402
 from bento_cf_component.worker.queue_runtime import QueueRuntime  # noqa: E402
-from bento_cf_component.worker.runtime_settings import RuntimeSettings  # noqa: E402
 from tests.worker.conftest import call  # noqa: E402
 from tests.worker.queue_standin import QueueKnobs, QueueStandIn  # noqa: E402
 from tests.worker.queue_workerd import QueueConsumerConfig, running_queue_worker  # noqa: E402
@@ -42,18 +43,11 @@ from tests.worker.workerd import missing_js_dependencies  # noqa: E402
 
 TOKEN = "bench-token"
 MODES = ("batch", "per-message", "per-message-parallel")
-SETTINGS = RuntimeSettings(
+# The request benchmark's settings, as the queue pattern.
+SETTINGS = replace(
+    REQUEST_SETTINGS,
     pattern="queue",
-    port=4195,
-    input_path="/post",
-    input_methods=("POST",),
     response_mode="accepted",
-    instance_count=1,
-    sticky_header=None,
-    access_mode="bearer",
-    startup_budget_ms=20_000,
-    retry_after_seconds=10,
-    sleep_after="10m",
     queue=QueueRuntime(binding="BENTO_QUEUE", ingest_path="/ingest", retry_delay_seconds=0),
 )
 

@@ -26,25 +26,17 @@ from bento_cf_component.worker.runtime_settings import RuntimeSettings
 from bento_cf_component.worker.tenant_runtime import KeepWarmRuntime, TenantRuntime
 
 from .bento_standin import BentoStandIn, Knobs, Reply
-from .conftest import TOKEN, WorkerFactory, bearer, call
+from .conftest import BASE_SETTINGS, TOKEN, WorkerFactory, bearer, call
 from .websocket_standin import BENTO_CLOSE_CODE, BENTO_CLOSE_REASON, CLOSE, CLOSE_FROM_BENTO, WebSocketClient
 from .workerd import RunningWorker, start_worker, wait_until
 
 ADMIN_TOKEN = "admin-token-77aa1c"
 ADMIN = "/_bento-cf/tenants"
 
-TENANT_SETTINGS = RuntimeSettings(
+TENANT_SETTINGS = dataclasses.replace(
+    BASE_SETTINGS,
     pattern="durable-object",
-    port=4195,
-    input_path="/post",
-    input_methods=("POST",),
-    response_mode="sync",
     instance_count=1,
-    sticky_header=None,
-    access_mode="bearer",
-    startup_budget_ms=20_000,
-    retry_after_seconds=7,
-    sleep_after="10m",
     env_vars={"LOG_LEVEL": "info"},
     secret_env_names=("API_KEY",),
     tenant=TenantRuntime(),
