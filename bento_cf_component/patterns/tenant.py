@@ -17,7 +17,9 @@ from bento_cf_component.patterns.container_worker import (
     base_runtime_settings,
     declare_container_worker,
 )
-from bento_cf_component.settings.model import ComponentSettings, TenantSettings, duration_seconds
+from bento_cf_component.settings.fields import duration_seconds
+from bento_cf_component.settings.model import ComponentSettings
+from bento_cf_component.settings.tenant import TenantSettings
 from bento_cf_component.worker.tenant_runtime import ADMIN_TOKEN_BINDING, KeepWarmRuntime, TenantRuntime
 
 ADMIN_PATH = "/_bento-cf/tenants"
